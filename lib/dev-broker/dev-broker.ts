@@ -1,0 +1,265 @@
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { packageRoot } from '../utils/package-root.js';
+import {
+  freePort,
+  isAlive,
+  listStates,
+  readState,
+  removeState,
+  resolveHome,
+  serverProperties,
+  writeState,
+} from './broker-files.js';
+import { DevBrokerError } from './dev-broker.error.js';
+import {
+  DEFAULT_BROKER_PORT,
+  DEFAULT_KAFKA_VERSION,
+  type DevBrokerOptions,
+  type DevBrokerState,
+  type DevBrokerStatus,
+} from './dev-broker.options.js';
+import { ensureKafkaJars } from './kafka-distribution.js';
+import { assertJava } from './requirements.js';
+
+export interface DevBrokerStartResult extends DevBrokerStatus {
+  /** false when an already running broker was reused. */
+  started: boolean;
+}
+
+/**
+ * A single-node Apache Kafka (KRaft) for development and tests, run from Maven Central's jars
+ * with the machine's Java: no Docker needed. The JVM is detached and recorded in a state file,
+ * so `stop` and `status` work from another process.
+ */
+export class DevBroker {
+  static async start(options: DevBrokerOptions = {}): Promise<DevBrokerStartResult> {
+    const home = resolveHome(options.home);
+    const log = options.log ?? (() => undefined);
+    const requestedPort = options.port ?? DEFAULT_BROKER_PORT;
+
+    if (requestedPort !== 0) {
+      const current = await DevBroker.status({ ...options, port: requestedPort });
+      if (current.reachable) {
+        log(`A Kafka broker already answers at ${current.brokers}; reusing it.`);
+        return { ...current, started: false };
+      }
+      if (current.state) await DevBroker.stop({ ...options, port: requestedPort });
+    }
+
+    assertJava();
+    const kafkaVersion = options.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
+    const libs = await ensureKafkaJars(home, kafkaVersion, log);
+    const port = requestedPort === 0 ? await freePort() : requestedPort;
+    const controllerPort = options.controllerPort ?? (await freePort());
+    const brokers = `127.0.0.1:${port}`;
+
+    const dataDir = mkdtempSync(join(tmpdir(), `karafka-broker-${port}-`));
+    const logsDir = join(home, 'logs');
+    mkdirSync(logsDir, { recursive: true });
+    const logFile = join(logsDir, `broker-${port}.log`);
+    const propertiesFile = join(dataDir, 'server.properties');
+    writeFileSync(
+      propertiesFile,
+      serverProperties({ port, controllerPort, dataDir: join(dataDir, 'data') }),
+    );
+
+    const classpath = `${libs}/*`;
+    log(`Formatting KRaft storage in ${dataDir}...`);
+    const clusterId = javaOutput(classpath, ['kafka.tools.StorageTool', 'random-uuid']).trim();
+    const format = spawnSync(
+      'java',
+      [
+        '-cp',
+        classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propertiesFile,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (format.status !== 0) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new DevBrokerError(
+        `Formatting the broker's storage failed:\n${format.stderr}${format.stdout}`,
+      );
+    }
+
+    log(`Starting Kafka ${kafkaVersion} on ${brokers} (log: ${logFile})...`);
+    const out = openSync(logFile, 'w');
+    const child = spawn(
+      'java',
+      [
+        `-Xmx${options.heap ?? '1g'}`,
+        '-Xms256m',
+        '-XX:+UseG1GC',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${join(packageRoot(), 'lib', 'dev-broker', 'log4j2.yaml')}`,
+        `-Dkafka.logs.dir=${logsDir}`,
+        '-cp',
+        classpath,
+        'kafka.Kafka',
+        propertiesFile,
+      ],
+      { detached: true, stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    child.unref();
+    if (!child.pid) throw new DevBrokerError(`Could not start java for the broker; see ${logFile}`);
+
+    const state: DevBrokerState = {
+      pid: child.pid,
+      port,
+      controllerPort,
+      brokers,
+      kafkaVersion,
+      logFile,
+      dataDir,
+      keepData: options.keepData ?? false,
+      startedAt: new Date().toISOString(),
+    };
+    writeState(home, state);
+
+    try {
+      const cluster = await waitUntilReady(brokers, state, options.startTimeout ?? 90_000);
+      log(`Kafka ${kafkaVersion} is ready on ${brokers} (cluster ${cluster}).`);
+      return { brokers, running: true, reachable: true, state, clusterId: cluster, started: true };
+    } catch (error) {
+      await DevBroker.stop({ ...options, port });
+      throw error;
+    }
+  }
+
+  static async status(options: DevBrokerOptions = {}): Promise<DevBrokerStatus> {
+    const home = resolveHome(options.home);
+    const port = options.port ?? DEFAULT_BROKER_PORT;
+    const brokers = `127.0.0.1:${port}`;
+    let state = readState(home, port);
+    if (state && !isAlive(state.pid)) {
+      removeState(home, port);
+      state = undefined;
+    }
+    const clusterId = await describeCluster(brokers, 3_000).catch(() => undefined);
+    return {
+      brokers,
+      running: state !== undefined,
+      reachable: clusterId !== undefined,
+      state,
+      clusterId,
+    };
+  }
+
+  /** Stops the broker we recorded on that port. Resolves false when none was recorded. */
+  static async stop(options: DevBrokerOptions = {}): Promise<boolean> {
+    const home = resolveHome(options.home);
+    const port = options.port ?? DEFAULT_BROKER_PORT;
+    const state = readState(home, port);
+    if (!state) return false;
+    await terminate(state.pid);
+    if (!(options.keepData ?? state.keepData))
+      rmSync(state.dataDir, { recursive: true, force: true });
+    removeState(home, port);
+    return true;
+  }
+
+  /** Stops every broker recorded in that home folder (CI clean-up). */
+  static async stopAll(options: DevBrokerOptions = {}): Promise<number[]> {
+    const home = resolveHome(options.home);
+    const ports = listStates(home).map((state) => state.port);
+    for (const port of ports) await DevBroker.stop({ ...options, port });
+    return ports;
+  }
+}
+
+function javaOutput(classpath: string, args: string[]): string {
+  const result = spawnSync('java', ['-cp', classpath, ...args], { encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new DevBrokerError(`java ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+async function describeCluster(brokers: string, timeout: number): Promise<string> {
+  const admin = new Kafka({
+    clientId: 'karafka-dev-broker',
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeout,
+    requestTimeout: timeout,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.clusterId;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function waitUntilReady(
+  brokers: string,
+  state: DevBrokerState,
+  timeout: number,
+): Promise<string> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (!isAlive(state.pid)) {
+      throw new DevBrokerError(
+        `The Kafka broker exited while starting. Last lines of ${state.logFile}:\n${tail(state.logFile, 25)}`,
+      );
+    }
+    try {
+      return await describeCluster(brokers, 2_000);
+    } catch {
+      await sleep(250);
+    }
+  }
+  throw new DevBrokerError(
+    `The Kafka broker did not answer on ${brokers} within ${timeout} ms. ` +
+      `Last lines of ${state.logFile}:\n${tail(state.logFile, 25)}`,
+  );
+}
+
+/** SIGTERM lets Kafka close its logs cleanly; SIGKILL only if it hangs. */
+async function terminate(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  signal(pid, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) {
+    signal(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(50);
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+function tail(file: string, lines: number): string {
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

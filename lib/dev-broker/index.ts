@@ -1,0 +1,9 @@
+export { DevBroker, type DevBrokerStartResult } from './dev-broker.js';
+export { DevBrokerError } from './dev-broker.error.js';
+export {
+  DEFAULT_BROKER_PORT,
+  DEFAULT_KAFKA_VERSION,
+  type DevBrokerOptions,
+  type DevBrokerState,
+  type DevBrokerStatus,
+} from './dev-broker.options.js';

@@ -1,0 +1,1 @@
+export { KarafkaError } from './karafka.error.js';

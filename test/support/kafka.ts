@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { inject } from 'vitest';
+
+/** The brokers of the real Kafka the global setup started (or KAFKA_BROKERS). */
+export function kafkaBrokers(): string[] {
+  return inject('kafkaBrokers');
+}
+
+/** Topic and group names unique per test, so test files can share one broker in parallel. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export function testKafka(clientId = uniqueName('test-client')): Kafka {
+  return new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+}
+
+export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
+  await withAdmin(async (admin) => {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+  });
+}
+
+/** Polls until `check` returns true (or throws the last failure after `timeout`). */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeout = 30_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
