@@ -1,0 +1,98 @@
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+// Schemas used only to validate KarafkaModuleOptions. They mirror the interfaces in
+// karafka-options.ts; `forbidNonWhitelisted` turns every unknown key into a named error.
+
+export const BROKER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/;
+
+class KafkaSchema {
+  @IsArray({ message: 'must be an array of "host:port" strings' })
+  @ArrayNotEmpty({ message: 'must list at least one broker' })
+  @Matches(BROKER_PATTERN, { each: true, message: 'must be host:port' })
+  brokers!: string[];
+
+  @IsOptional() @Allow() ssl?: unknown;
+  @IsOptional()
+  @IsObject({ message: 'must be an object { mechanism, username, password }' })
+  sasl?: unknown;
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of ms' })
+  @Min(1)
+  connectionTimeout?: number;
+  @IsOptional() @IsInt({ message: 'must be a whole number of ms' }) @Min(1) requestTimeout?: number;
+  @IsOptional() @IsObject() retry?: unknown;
+}
+
+class ConsumerSchema {
+  @IsOptional() @IsInt() @Min(1) sessionTimeout?: number;
+  @IsOptional() @IsInt() @Min(1) heartbeatInterval?: number;
+  @IsOptional() @IsInt() @Min(1) rebalanceTimeout?: number;
+  @IsOptional() @IsInt() @Min(1) maxBytes?: number;
+  @IsOptional() @IsInt() @Min(1) maxBytesPerPartition?: number;
+  @IsOptional() @IsInt() @Min(0) minBytes?: number;
+  @IsOptional() @IsInt() @Min(0) maxWaitTime?: number;
+}
+
+class PauseSchema {
+  @IsOptional() @IsInt() @Min(0) timeout?: number;
+  @IsOptional() @IsInt() @Min(0) maxTimeout?: number;
+  @IsOptional() @IsBoolean() exponentialBackoff?: boolean;
+}
+
+class CommitSchema {
+  @IsOptional() @IsInt() @Min(0) interval?: number;
+  @IsOptional() @IsInt() @Min(0) threshold?: number;
+}
+
+class ProducerSchema {
+  @IsOptional() @IsIn([-1, 0, 1], { message: 'must be -1 (all), 0 or 1' }) acks?: number;
+  @IsOptional() @IsBoolean() idempotent?: boolean;
+  @IsOptional() @IsIn(['none', 'gzip', 'snappy', 'lz4', 'zstd']) compression?: string;
+  @IsOptional() @IsInt() @Min(0) lingerMs?: number;
+  @IsOptional() @IsInt() @Min(1) batchSize?: number;
+  @IsOptional() @IsInt() @Min(1) maxPayloadSize?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100) retries?: number;
+}
+
+export class KarafkaOptionsSchema {
+  @IsString({ message: 'is required and must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'may only hold letters, digits, ".", "_" and "-"' })
+  clientId!: string;
+
+  @ValidateNested()
+  @Type(() => KafkaSchema)
+  @IsObject({ message: 'is required: { brokers: ["host:port"] }' })
+  kafka!: KafkaSchema;
+
+  @IsOptional() @ValidateNested() @Type(() => ConsumerSchema) consumer?: ConsumerSchema;
+  @IsOptional() @IsIn(['earliest', 'latest']) initialOffset?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) concurrency?: number;
+  @IsOptional() @IsBoolean() automaticallyMarkAsConsumed?: boolean;
+  @IsOptional() @IsBoolean() consumerPersistence?: boolean;
+  @IsOptional() @ValidateNested() @Type(() => PauseSchema) pause?: PauseSchema;
+  @IsOptional() @ValidateNested() @Type(() => CommitSchema) commit?: CommitSchema;
+  @IsOptional() @IsInt() @Min(0) shutdownTimeout?: number;
+  @IsOptional() @Allow() topicMapper?: unknown;
+  @IsOptional() @Allow() deserializer?: unknown;
+  @IsOptional() @Allow() serializer?: unknown;
+  @IsOptional() @IsArray() routes?: unknown[];
+  @IsOptional() @ValidateNested() @Type(() => ProducerSchema) producer?: ProducerSchema;
+  @IsOptional() @IsBoolean() logger?: boolean;
+}

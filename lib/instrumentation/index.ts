@@ -1,0 +1,13 @@
+export {
+  KARAFKA_EVENT_NAMES,
+  type DeliveryReportInfo,
+  type KarafkaErrorType,
+  type KarafkaEvent,
+  type KarafkaEventName,
+  type KarafkaEvents,
+  type KarafkaListener,
+  type PartitionRef,
+  type ProducedMessageInfo,
+} from './karafka-events.js';
+export { LoggerListener } from './logger-listener.js';
+export { Monitor, UnknownEventError } from './monitor.js';

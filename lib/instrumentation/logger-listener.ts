@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import type { KarafkaEvent, KarafkaListener, PartitionRef } from './karafka-events.js';
+
+const where = ({ group, topic, partition }: PartitionRef) => `${group}/${topic}/${partition}`;
+
+/**
+ * Logs the framework's life through Nest's Logger: lifecycle and errors at log/warn/error,
+ * per-batch events at debug (enable with Nest's `logger: ['debug', ...]`).
+ * On by default; `KarafkaModule.forRoot({ logger: false })` turns it off.
+ */
+export class LoggerListener implements KarafkaListener {
+  constructor(private readonly logger: Logger = new Logger('Karafka')) {}
+
+  onAppInitialized({ payload }: KarafkaEvent<'app.initialized'>): void {
+    this.logger.log(
+      `Routes ready: ${payload.topics.length} topic(s) in group(s) ${payload.groups.join(', ')}`,
+    );
+  }
+  onAppRunning({ payload }: KarafkaEvent<'app.running'>): void {
+    this.logger.log(`Consuming with group(s) ${payload.groups.join(', ')}`);
+  }
+  onAppStopping({ payload }: KarafkaEvent<'app.stopping'>): void {
+    this.logger.log(`Stopping (${payload.reason})`);
+  }
+  onAppStopped({ payload }: KarafkaEvent<'app.stopped'>): void {
+    if (payload.forced)
+      this.logger.warn('Stopped by force: shutdownTimeout ran out with work in flight');
+    else this.logger.log('Stopped');
+  }
+  onConnectionListenerFetchLoopReceived({
+    payload,
+  }: KarafkaEvent<'connection.listener.fetch_loop.received'>): void {
+    this.logger.debug(`Received ${payload.count} message(s) from ${where(payload)}`);
+  }
+  onConnectionClientCrashed({ payload }: KarafkaEvent<'connection.client.crashed'>): void {
+    this.logger.error(
+      `Kafka consumer of group ${payload.group} crashed${payload.restart ? ', restarting' : ''}: ${describe(payload.error)}`,
+    );
+  }
+  onConsumerConsumed({ payload, duration }: KarafkaEvent<'consumer.consumed'>): void {
+    this.logger.debug(
+      `Consumed ${payload.count} message(s) of ${where(payload)} in ${duration?.toFixed(1)} ms`,
+    );
+  }
+  onConsumerConsumingPause({ payload }: KarafkaEvent<'consumer.consuming.pause'>): void {
+    this.logger.warn(
+      `Pausing ${where(payload)} at offset ${payload.offset} for ${payload.timeout} ms (attempt ${payload.attempt})`,
+    );
+  }
+  onConsumerConsumingRetry({ payload }: KarafkaEvent<'consumer.consuming.retry'>): void {
+    this.logger.log(
+      `Retrying ${where(payload)} from offset ${payload.offset} (attempt ${payload.attempt})`,
+    );
+  }
+  onRebalancePartitionsAssigned({ payload }: KarafkaEvent<'rebalance.partitions_assigned'>): void {
+    this.logger.log(`Group ${payload.group} assigned ${formatPartitions(payload.partitions)}`);
+  }
+  onRebalancePartitionsRevoked({ payload }: KarafkaEvent<'rebalance.partitions_revoked'>): void {
+    this.logger.log(`Group ${payload.group} revoked ${formatPartitions(payload.partitions)}`);
+  }
+  onMessageDeserializeError({ payload }: KarafkaEvent<'message.deserialize.error'>): void {
+    this.logger.warn(
+      `Cannot deserialize ${where(payload)} offset ${payload.offset}: ${describe(payload.error)}`,
+    );
+  }
+  onErrorOccurred({ payload }: KarafkaEvent<'error.occurred'>): void {
+    const at =
+      payload.topic !== undefined
+        ? ` (${payload.group ?? '?'}/${payload.topic}/${payload.partition ?? '?'})`
+        : '';
+    const stack = payload.error instanceof Error ? payload.error.stack : undefined;
+    this.logger.error(`${payload.type}${at}: ${describe(payload.error)}`, stack);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function formatPartitions(partitions: Record<string, number[]>): string {
+  const entries = Object.entries(partitions);
+  return entries.length
+    ? entries.map(([topic, list]) => `${topic}[${list.join(',')}]`).join(' ')
+    : 'nothing';
+}

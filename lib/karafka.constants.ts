@@ -1,0 +1,8 @@
+/** DI token of the options given to forRoot/forRootAsync, as given. */
+export const KARAFKA_MODULE_OPTIONS = Symbol('KARAFKA_MODULE_OPTIONS');
+/** DI token of the validated KarafkaConfig (defaults filled in). */
+export const KARAFKA_CONFIG = Symbol('KARAFKA_CONFIG');
+/** DI token of the default Deserializer (JSON unless configured). */
+export const KARAFKA_DESERIALIZER = Symbol('KARAFKA_DESERIALIZER');
+/** DI token of the default Serializer (JSON unless configured). */
+export const KARAFKA_SERIALIZER = Symbol('KARAFKA_SERIALIZER');

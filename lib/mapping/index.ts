@@ -1,0 +1,1 @@
+export { IdentityTopicMapper, PrefixTopicMapper, TopicMapper } from './topic-mapper.js';

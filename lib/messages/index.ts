@@ -1,0 +1,3 @@
+export { Message } from './message.js';
+export { MessageDeserializationError } from './message-deserialization.error.js';
+export { Messages, type BatchMetadata } from './messages.js';

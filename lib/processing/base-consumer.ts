@@ -1,0 +1,92 @@
+import type { Message } from '../messages/message.js';
+import type { Messages } from '../messages/messages.js';
+import type { Producer } from '../producer/producer.js';
+import type { RespondToOptions } from '../responders/respond-to-options.js';
+import { KarafkaError } from '../errors/karafka.error.js';
+import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
+
+/**
+ * Base class of consumers. Extend it, decorate the class with `@Consumer(topic, options)`,
+ * list it as a provider, and implement `consume`. Constructor injection works as in any
+ * provider. One instance serves one topic-partition (kept across batches when persistent).
+ *
+ * `consume` always receives `Messages`: the fetched batch of the partition with
+ * `batch: true`, a single message (size 1) with `batch: false`.
+ */
+export abstract class BaseConsumer<T = unknown> {
+  /** Set by the framework before the first `consume`. */
+  [CONSUMER_RUNTIME]?: ConsumerRuntime;
+
+  abstract consume(messages: Messages<T>): Promise<void> | void;
+
+  /** Called when this instance's partition is taken away in a rebalance. */
+  onRevoked?(): Promise<void> | void;
+
+  /** Called when the server stops, after in-flight batches finished. */
+  onShutdown?(): Promise<void> | void;
+
+  /** Route topic this instance consumes. */
+  get topic(): string {
+    return this.runtime.route.topic;
+  }
+
+  get partition(): number {
+    return this.runtime.partition;
+  }
+
+  /** Consumer group id. */
+  get groupId(): string {
+    return this.runtime.route.groupId;
+  }
+
+  /** The application's Producer. */
+  get producer(): Producer {
+    return this.runtime.producer;
+  }
+
+  /**
+   * Marks the message (and those before it in this partition) as processed. It is committed
+   * with the next commit (interval/threshold, revoke, shutdown). Needed with `manualOffsets`.
+   */
+  markAsConsumed(message: Message<T>): void {
+    this.runtime.markAsConsumed(message as Message);
+  }
+
+  /** Marks and commits now; resolves once Kafka has the offset. */
+  markAsConsumedSync(message: Message<T>): Promise<void> {
+    return this.runtime.markAsConsumedSync(message as Message);
+  }
+
+  /** Pauses this partition (for `ms`, or until `resume()`). The current batch still finishes. */
+  pause(ms?: number): void {
+    this.runtime.pause(ms);
+  }
+
+  resume(): void {
+    this.runtime.resume();
+  }
+
+  /** Moves this partition's position: the next batch starts at `offset`. */
+  seek(offset: string | number | bigint): void {
+    this.runtime.seek(offset);
+  }
+
+  /**
+   * Buffers a response to a topic declared with `@Responds`. Validated and sent when
+   * `consume` returns, before the offsets are marked.
+   */
+  respondTo(topic: string, payload: unknown, options?: RespondToOptions): void {
+    this.runtime.respondTo(topic, payload, options);
+  }
+
+  private get runtime(): ConsumerRuntime {
+    const runtime = this[CONSUMER_RUNTIME];
+    if (!runtime) {
+      throw new KarafkaError(
+        `${this.constructor.name} is not attached to a partition yet: topic, producer, markAsConsumed, ` +
+          `pause, seek and respondTo work inside consume(), onRevoked() and onShutdown().`,
+      );
+    }
+    return runtime;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Type } from '@nestjs/common';
+import type { InitialOffset } from '../config/karafka-options.js';
+import type { BaseConsumer } from '../processing/base-consumer.js';
+import type { Deserializer } from '../serialization/serialization.interfaces.js';
+
+/** How a routed topic should look in Kafka (`karafka topics migrate` creates or grows it). */
+export interface TopicDeclaration {
+  /** Number of partitions. Default 1. */
+  partitions?: number;
+  /** Replication factor. Default 1. */
+  replicationFactor?: number;
+  /** Topic-level configs, e.g. `{ 'retention.ms': '86400000', 'cleanup.policy': 'compact' }`. */
+  settings?: Record<string, string>;
+}
+
+/** Options of `@Consumer(topic, options)` and of a programmatic route. */
+export interface ConsumerOptions {
+  /** `consume` gets the whole fetched batch of a partition (true) or one message (false). Default false. */
+  batch?: boolean;
+  /** Consumer group name; the group id is `<clientId>_<group>`. Default 'app'. */
+  group?: string;
+  /** Deserializer of this topic (instance or injectable class). Default: the module's (JSON). */
+  deserializer?: Deserializer | Type<Deserializer>;
+  /** A DTO class: payloads are turned into validated instances (class-transformer + class-validator). */
+  payload?: Type<object>;
+  /** One consumer instance per partition, kept across batches. Default: module's consumerPersistence (true). */
+  persistent?: boolean;
+  /** Where to start without committed offsets. Default: module's initialOffset ('earliest'). */
+  initialOffset?: InitialOffset;
+  /** Nothing is marked automatically; call `markAsConsumed`. Default: !automaticallyMarkAsConsumed. */
+  manualOffsets?: boolean;
+  /** The topic's declaration for `karafka topics`. */
+  config?: TopicDeclaration;
+}
+
+/** A route declared in `KarafkaModule.forRoot({ routes })` instead of with @Consumer. */
+export interface RouteDefinition extends ConsumerOptions {
+  topic: string;
+  consumer: Type<BaseConsumer>;
+}

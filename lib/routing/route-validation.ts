@@ -1,0 +1,101 @@
+import { DEFAULT_GROUP, TOPIC_NAME_PATTERN } from './constants.js';
+import type { RouteDefinition } from './consumer-options.js';
+import type { ResponderDeclaration } from '../responders/responder-declaration.js';
+import { KarafkaRoutingError } from './routing.error.js';
+
+const KNOWN_OPTIONS = new Set([
+  'topic',
+  'consumer',
+  'batch',
+  'group',
+  'deserializer',
+  'payload',
+  'persistent',
+  'initialOffset',
+  'manualOffsets',
+  'config',
+]);
+const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets'] as const;
+
+export function validateTopicName(topic: unknown, owner: string): asserts topic is string {
+  if (typeof topic !== 'string' || !TOPIC_NAME_PATTERN.test(topic) || topic.length > 249) {
+    throw new KarafkaRoutingError(
+      `${owner}: invalid topic name ${JSON.stringify(topic)}. Topic names are 1-249 characters of ` +
+        `letters, digits, ".", "_" and "-".`,
+    );
+  }
+}
+
+/** Every problem of one route's options, in one error naming the class and the topic. */
+export function validateConsumerOptions(
+  definition: RouteDefinition,
+  name: string,
+  topic: string,
+): void {
+  const problems: string[] = [];
+  for (const key of Object.keys(definition)) {
+    if (!KNOWN_OPTIONS.has(key)) problems.push(`${key}: is not a known option`);
+  }
+  for (const key of BOOLEAN_OPTIONS) {
+    if (definition[key] !== undefined && typeof definition[key] !== 'boolean')
+      problems.push(`${key}: must be a boolean`);
+  }
+  const group = definition.group ?? DEFAULT_GROUP;
+  if (typeof group !== 'string' || !TOPIC_NAME_PATTERN.test(group)) {
+    problems.push(`group: must be letters, digits, ".", "_" or "-"`);
+  }
+  if (
+    definition.initialOffset !== undefined &&
+    !['earliest', 'latest'].includes(definition.initialOffset)
+  ) {
+    problems.push(`initialOffset: must be 'earliest' or 'latest'`);
+  }
+  if (definition.payload !== undefined && typeof definition.payload !== 'function') {
+    problems.push('payload: must be a DTO class');
+  }
+  const deserializer = definition.deserializer as unknown;
+  if (
+    deserializer !== undefined &&
+    typeof deserializer !== 'function' &&
+    typeof (deserializer as { deserialize?: unknown } | null)?.deserialize !== 'function'
+  ) {
+    problems.push('deserializer: must be a class or an object with deserialize()');
+  }
+  const config = definition.config;
+  if (config !== undefined) {
+    if (
+      config.partitions !== undefined &&
+      !(Number.isInteger(config.partitions) && config.partitions > 0)
+    ) {
+      problems.push('config.partitions: must be a positive whole number');
+    }
+    if (
+      config.replicationFactor !== undefined &&
+      !(Number.isInteger(config.replicationFactor) && config.replicationFactor > 0)
+    ) {
+      problems.push('config.replicationFactor: must be a positive whole number');
+    }
+  }
+  if (problems.length) {
+    throw new KarafkaRoutingError(
+      `${name} (topic "${topic}") has invalid options:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+}
+
+export function validateResponders(
+  declarations: readonly ResponderDeclaration[],
+  name: string,
+): void {
+  const seen = new Set<string>();
+  for (const declaration of declarations) {
+    validateTopicName(declaration.topic, `${name} @Responds`);
+    if (seen.has(declaration.topic)) {
+      throw new KarafkaRoutingError(
+        `${name} declares @Responds('${declaration.topic}') twice; declare each topic once ` +
+          `(use { multiple: true } for several responses).`,
+      );
+    }
+    seen.add(declaration.topic);
+  }
+}

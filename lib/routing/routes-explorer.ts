@@ -1,0 +1,201 @@
+import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common';
+import { DiscoveryService, ModuleRef } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import type { Module } from '@nestjs/core/injector/module.js';
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import { Monitor } from '../instrumentation/monitor.js';
+import { KARAFKA_CONFIG, KARAFKA_DESERIALIZER, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import { TopicMapper } from '../mapping/topic-mapper.js';
+import type { BaseConsumer } from '../processing/base-consumer.js';
+import type { ResponderDeclaration } from '../responders/responder-declaration.js';
+import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
+import { CONSUMER_METADATA, DEFAULT_GROUP, RESPONDS_METADATA } from './constants.js';
+import type { ConsumerMetadata } from './consumer.decorator.js';
+import type { RouteDefinition } from './consumer-options.js';
+import type { ResolvedResponder, Route } from './route.js';
+import { RouteRegistry } from './route-registry.js';
+import { RouteTable } from './route-table.js';
+import {
+  validateConsumerOptions,
+  validateResponders,
+  validateTopicName,
+} from './route-validation.js';
+import { KarafkaRoutingError } from './routing.error.js';
+
+interface Candidate {
+  topic: string;
+  definition: RouteDefinition;
+  moduleRef: ModuleRef;
+}
+
+/**
+ * The one place where routes are discovered: providers decorated with @Consumer plus the
+ * programmatic `routes` of the config. Builds the immutable RouteTable at module init, so a
+ * routing mistake stops the app at boot with a message naming the class and the topic.
+ */
+@Injectable()
+export class RoutesExplorer implements OnModuleInit {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly moduleRef: ModuleRef,
+    private readonly registry: RouteRegistry,
+    private readonly monitor: Monitor,
+    private readonly topicMapper: TopicMapper,
+    @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
+    @Inject(KARAFKA_DESERIALIZER) private readonly defaultDeserializer: Deserializer,
+    @Inject(KARAFKA_SERIALIZER) private readonly defaultSerializer: Serializer,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const table = await this.explore();
+    this.registry.set(table);
+    this.monitor.publish('app.initialized', {
+      groups: table.groups.map((group) => group.id),
+      topics: table.routes.map((route) => route.topic),
+    });
+  }
+
+  async explore(): Promise<RouteTable> {
+    const candidates = [...this.decoratedCandidates(), ...this.programmaticCandidates()];
+    const routes: Route[] = [];
+    const seen = new Map<string, string>();
+    for (const candidate of candidates) {
+      const route = await this.resolve(candidate);
+      const key = `${route.groupId}\u0000${route.topic}`;
+      const previous = seen.get(key);
+      if (previous) {
+        throw new KarafkaRoutingError(
+          `Topic "${route.topic}" is routed twice in consumer group "${route.group}": to ${previous} and to ` +
+            `${route.consumerClass.name}. A topic has one consumer per group; use another group for the second.`,
+        );
+      }
+      seen.set(key, route.consumerClass.name);
+      routes.push(route);
+    }
+    this.checkStrayResponders();
+    return new RouteTable(routes);
+  }
+
+  private decoratedCandidates(): Candidate[] {
+    return this.consumerWrappers().flatMap((wrapper) => {
+      const metatype = wrapper.metatype as Type<BaseConsumer>;
+      const metadata = Reflect.getOwnMetadata(CONSUMER_METADATA, metatype) as ConsumerMetadata[];
+      return metadata.map(({ topic, options }) => ({
+        topic,
+        definition: { ...options, topic, consumer: metatype },
+        moduleRef: hostModuleRef(wrapper) ?? this.moduleRef,
+      }));
+    });
+  }
+
+  private programmaticCandidates(): Candidate[] {
+    return this.config.routes.map((definition, index) => {
+      if (
+        !definition ||
+        typeof definition !== 'object' ||
+        typeof definition.consumer !== 'function'
+      ) {
+        throw new KarafkaRoutingError(
+          `routes[${index}] (topic "${String(definition?.topic)}"): needs a consumer class, e.g. ` +
+            `{ topic: 'events', consumer: EventsConsumer }.`,
+        );
+      }
+      const wrapper = this.discovery.getProviders().find((w) => w.metatype === definition.consumer);
+      return {
+        topic: definition.topic,
+        definition,
+        moduleRef: (wrapper && hostModuleRef(wrapper)) ?? this.moduleRef,
+      };
+    });
+  }
+
+  private consumerWrappers(): InstanceWrapper[] {
+    const unique = new Map<Function, InstanceWrapper>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const metatype = wrapper.metatype;
+      if (typeof metatype !== 'function' || !Reflect.hasOwnMetadata(CONSUMER_METADATA, metatype))
+        continue;
+      if (!unique.has(metatype)) unique.set(metatype, wrapper);
+    }
+    return [...unique.values()];
+  }
+
+  private async resolve({ topic, definition, moduleRef }: Candidate): Promise<Route> {
+    const consumerClass = definition.consumer;
+    const name = consumerClass.name || 'anonymous consumer class';
+    validateTopicName(topic, `${name}`);
+    validateConsumerOptions(definition, name, topic);
+    if (typeof consumerClass.prototype?.consume !== 'function') {
+      throw new KarafkaRoutingError(
+        `${name} (topic "${topic}") has no consume() method. Extend BaseConsumer and implement ` +
+          `async consume(messages) { ... }.`,
+      );
+    }
+    const declarations =
+      (Reflect.getOwnMetadata(RESPONDS_METADATA, consumerClass) as
+        ResponderDeclaration[] | undefined) ?? [];
+    validateResponders(declarations, name);
+
+    const group = definition.group ?? DEFAULT_GROUP;
+    const responders: ResolvedResponder[] = [];
+    for (const declaration of declarations) {
+      responders.push({
+        ...declaration,
+        serializer: declaration.serializer
+          ? await instantiate<Serializer>(declaration.serializer, moduleRef)
+          : this.defaultSerializer,
+      });
+    }
+    return Object.freeze({
+      topic,
+      kafkaTopic: this.topicMapper.outgoing(topic),
+      group,
+      groupId: `${this.config.clientId}_${group}`,
+      consumerClass,
+      batch: definition.batch ?? false,
+      persistent: definition.persistent ?? this.config.consumerPersistence,
+      initialOffset: definition.initialOffset ?? this.config.initialOffset,
+      manualOffsets: definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed,
+      deserializer: definition.deserializer
+        ? await instantiate<Deserializer>(definition.deserializer, moduleRef)
+        : this.defaultDeserializer,
+      payload: definition.payload,
+      config: definition.config,
+      responders: Object.freeze(responders),
+      moduleRef,
+    });
+  }
+
+  /** @Responds without @Consumer would silently do nothing: refuse it. */
+  private checkStrayResponders(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const metatype = wrapper.metatype;
+      if (typeof metatype !== 'function') continue;
+      if (!Reflect.hasOwnMetadata(RESPONDS_METADATA, metatype)) continue;
+      const routed =
+        Reflect.hasOwnMetadata(CONSUMER_METADATA, metatype) ||
+        this.config.routes.some((route) => route.consumer === metatype);
+      if (!routed) {
+        throw new KarafkaRoutingError(
+          `${metatype.name} has @Responds but no route: add @Consumer(topic) to it or list it in forRoot({ routes }).`,
+        );
+      }
+    }
+  }
+}
+
+/** Each Nest module has its own ModuleRef; creating instances through it gives them that module's DI. */
+function hostModuleRef(wrapper: InstanceWrapper): ModuleRef | undefined {
+  const host = wrapper.host as Module | undefined;
+  return host?.getProviderByKey(ModuleRef)?.instance as ModuleRef | undefined;
+}
+
+/** An instance is used as is; a class is taken from DI when registered, else created with DI. */
+export async function instantiate<T>(value: T | Type<T>, moduleRef: ModuleRef): Promise<T> {
+  if (typeof value !== 'function') return value;
+  try {
+    return moduleRef.get(value as Type<T>, { strict: false });
+  } catch {
+    return moduleRef.create(value as Type<T>);
+  }
+}

@@ -1,0 +1,2 @@
+export { JsonDeserializer, JsonSerializer, RawDeserializer, StringDeserializer } from './json.js';
+export type { DeserializationInput, Deserializer, Serializer } from './serialization.interfaces.js';

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { DeserializationInput, Deserializer, Serializer } from './serialization.interfaces.js';
+
+/** The default deserializer: UTF-8 JSON; a tombstone (null value) gives `null`. */
+@Injectable()
+export class JsonDeserializer implements Deserializer {
+  deserialize({ raw }: DeserializationInput): unknown {
+    return raw === null ? null : JSON.parse(raw.toString('utf8'));
+  }
+}
+
+/** The default serializer: objects to JSON; strings, Buffers and null go as they are. */
+@Injectable()
+export class JsonSerializer implements Serializer {
+  serialize(payload: unknown): Buffer | string | null {
+    if (payload === null || typeof payload === 'string' || Buffer.isBuffer(payload)) return payload;
+    if (payload === undefined) {
+      throw new TypeError('payload is undefined; use null for a tombstone');
+    }
+    return JSON.stringify(payload);
+  }
+}
+
+/** The payload is the UTF-8 text of the message. */
+@Injectable()
+export class StringDeserializer implements Deserializer<string | null> {
+  deserialize({ raw }: DeserializationInput): string | null {
+    return raw === null ? null : raw.toString('utf8');
+  }
+}
+
+/** The payload is the raw Buffer, untouched. */
+@Injectable()
+export class RawDeserializer implements Deserializer<Buffer | null> {
+  deserialize({ raw }: DeserializationInput): Buffer | null {
+    return raw;
+  }
+}
