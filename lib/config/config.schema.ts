@@ -4,6 +4,7 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -18,13 +19,16 @@ import {
 
 // Schemas used only to validate KarafkaModuleOptions. They mirror the interfaces in
 // karafka-options.ts; `forbidNonWhitelisted` turns every unknown key into a named error.
+// Only the first failing check of a property is reported (see flatten() in karafka-config.ts),
+// in the order written here: write the type check first, then the range checks.
+// Each broker is checked in karafka-config.ts, so that the message names its index.
 
 export const BROKER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/;
 
 class KafkaSchema {
+  @IsDefined({ message: 'is required: a list of "host:port" strings' })
   @IsArray({ message: 'must be an array of "host:port" strings' })
   @ArrayNotEmpty({ message: 'must list at least one broker' })
-  @Matches(BROKER_PATTERN, { each: true, message: 'must be host:port' })
   brokers!: string[];
 
   @IsOptional() @Allow() ssl?: unknown;
@@ -71,28 +75,30 @@ class ProducerSchema {
 }
 
 export class KarafkaOptionsSchema {
-  @IsString({ message: 'is required and must be a string' })
+  @IsDefined({ message: 'is required' })
+  @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
   @Matches(/^[A-Za-z0-9._-]+$/, { message: 'may only hold letters, digits, ".", "_" and "-"' })
   clientId!: string;
 
+  @IsDefined({ message: 'is required: { brokers: ["host:port"] }' })
+  @IsObject({ message: 'must be an object { brokers: ["host:port"] }' })
   @ValidateNested()
   @Type(() => KafkaSchema)
-  @IsObject({ message: 'is required: { brokers: ["host:port"] }' })
   kafka!: KafkaSchema;
 
-  @IsOptional() @ValidateNested() @Type(() => ConsumerSchema) consumer?: ConsumerSchema;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ConsumerSchema) consumer?: ConsumerSchema;
   @IsOptional() @IsIn(['earliest', 'latest']) initialOffset?: string;
   @IsOptional() @IsInt() @Min(1) @Max(1000) concurrency?: number;
   @IsOptional() @IsBoolean() automaticallyMarkAsConsumed?: boolean;
   @IsOptional() @IsBoolean() consumerPersistence?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => PauseSchema) pause?: PauseSchema;
-  @IsOptional() @ValidateNested() @Type(() => CommitSchema) commit?: CommitSchema;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => PauseSchema) pause?: PauseSchema;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CommitSchema) commit?: CommitSchema;
   @IsOptional() @IsInt() @Min(0) shutdownTimeout?: number;
   @IsOptional() @Allow() topicMapper?: unknown;
   @IsOptional() @Allow() deserializer?: unknown;
   @IsOptional() @Allow() serializer?: unknown;
   @IsOptional() @IsArray() routes?: unknown[];
-  @IsOptional() @ValidateNested() @Type(() => ProducerSchema) producer?: ProducerSchema;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ProducerSchema) producer?: ProducerSchema;
   @IsOptional() @IsBoolean() logger?: boolean;
 }

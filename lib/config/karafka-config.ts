@@ -4,7 +4,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
 import type { RouteDefinition } from '../routing/consumer-options.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
-import { KarafkaOptionsSchema } from './config.schema.js';
+import { BROKER_PATTERN, KarafkaOptionsSchema } from './config.schema.js';
 import { KarafkaConfigurationError } from './karafka-configuration.error.js';
 import type {
   CommitOptions,
@@ -85,22 +85,37 @@ export function resolveConfig(options: KarafkaModuleOptions): KarafkaConfig {
   return {
     clientId: options.clientId,
     kafka: options.kafka,
-    consumer: { ...CONFIG_DEFAULTS.consumer, ...options.consumer },
+    consumer: withDefaults(CONFIG_DEFAULTS.consumer, options.consumer),
     initialOffset: options.initialOffset ?? CONFIG_DEFAULTS.initialOffset,
     concurrency: options.concurrency ?? CONFIG_DEFAULTS.concurrency,
     automaticallyMarkAsConsumed:
       options.automaticallyMarkAsConsumed ?? CONFIG_DEFAULTS.automaticallyMarkAsConsumed,
     consumerPersistence: options.consumerPersistence ?? CONFIG_DEFAULTS.consumerPersistence,
-    pause: { ...CONFIG_DEFAULTS.pause, ...options.pause },
-    commit: { ...CONFIG_DEFAULTS.commit, ...options.commit },
+    pause: withDefaults(CONFIG_DEFAULTS.pause, options.pause),
+    commit: withDefaults(CONFIG_DEFAULTS.commit, options.commit),
     shutdownTimeout: options.shutdownTimeout ?? CONFIG_DEFAULTS.shutdownTimeout,
     topicMapper: options.topicMapper,
     deserializer: options.deserializer,
     serializer: options.serializer,
     routes: Object.freeze([...(options.routes ?? [])]),
-    producer: { ...CONFIG_DEFAULTS.producer, ...options.producer },
+    producer: withDefaults(CONFIG_DEFAULTS.producer, options.producer),
     logger: options.logger ?? CONFIG_DEFAULTS.logger,
   };
+}
+
+/**
+ * `{ ...defaults, ...given }` would let an explicit `undefined` (`sessionTimeout: env.X ? ... :
+ * undefined`) replace the default; a key given as undefined keeps the default instead.
+ */
+function withDefaults<T extends object>(
+  defaults: Required<T>,
+  given: T | null | undefined,
+): Required<T> {
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(given ?? {})) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged as Required<T>;
 }
 
 /** Class instances (mappers, deserializers) and classes must reach validation untouched. */
@@ -115,27 +130,39 @@ function stripFunctions(options: KarafkaModuleOptions): Record<string, unknown> 
   };
 }
 
+/**
+ * One `path: reason` line per invalid property. class-validator runs a property's checks
+ * bottom-up and reports each failing one with the property name in front ("clientId must be a
+ * string"); the line keeps only the first failing check in the order the schema writes them
+ * (the type check), since the others say nothing useful about a value of the wrong type; a
+ * missing required value only says that it is required.
+ */
 function flatten(error: ValidationError, parent: string): string[] {
   const path = /^\d+$/.test(error.property)
     ? `${parent}[${error.property}]`
     : parent
       ? `${parent}.${error.property}`
       : error.property;
-  const own = Object.values(error.constraints ?? {}).map((reason) =>
-    reason.includes('should not exist')
-      ? `${path}: is not a known option`
-      : `${path}: ${reason.replace(new RegExp(`^(each value in )?${escape(error.property)} `), '')}`,
-  );
+  const constraints = error.constraints ?? {};
+  const own: string[] = [];
+  if ('whitelistValidation' in constraints) {
+    own.push(`${path}: is not a known option`);
+  } else {
+    const { nestedValidation, ...checks } = constraints;
+    const first = checks.isDefined ?? Object.values(checks).reverse()[0];
+    if (first !== undefined) own.push(`${path}: ${withoutPropertyName(first, error.property)}`);
+    else if (nestedValidation !== undefined) own.push(`${path}: must be an object`);
+  }
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, path))];
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function withoutPropertyName(reason: string, property: string): string {
+  return reason.replace(new RegExp(`^(each value in )?${escape(property)} `), '');
 }
 
 function crossFieldProblems(options: KarafkaModuleOptions): string[] {
   const problems: string[] = [];
-  const pause = { ...CONFIG_DEFAULTS.pause, ...options.pause };
+  const pause = withDefaults(CONFIG_DEFAULTS.pause, options.pause);
   if (
     typeof pause.timeout === 'number' &&
     typeof pause.maxTimeout === 'number' &&
@@ -143,7 +170,7 @@ function crossFieldProblems(options: KarafkaModuleOptions): string[] {
   ) {
     problems.push('pause.timeout: must not exceed pause.maxTimeout');
   }
-  const consumer = { ...CONFIG_DEFAULTS.consumer, ...options.consumer };
+  const consumer = withDefaults(CONFIG_DEFAULTS.consumer, options.consumer);
   if (
     typeof consumer.heartbeatInterval === 'number' &&
     typeof consumer.sessionTimeout === 'number' &&
@@ -151,11 +178,15 @@ function crossFieldProblems(options: KarafkaModuleOptions): string[] {
   ) {
     problems.push('consumer.heartbeatInterval: must be lower than consumer.sessionTimeout');
   }
-  const brokers = options.kafka?.brokers;
+  const brokers: unknown = options.kafka?.brokers;
   if (Array.isArray(brokers)) {
-    brokers.forEach((broker, index) => {
-      const port = typeof broker === 'string' ? Number(broker.split(':').pop()) : NaN;
-      if (Number.isInteger(port) && (port < 1 || port > 65535)) {
+    brokers.forEach((broker: unknown, index) => {
+      if (typeof broker !== 'string' || !BROKER_PATTERN.test(broker)) {
+        problems.push(`kafka.brokers[${index}]: must be host:port`);
+        return;
+      }
+      const port = Number(broker.slice(broker.lastIndexOf(':') + 1));
+      if (port < 1 || port > 65535) {
         problems.push(`kafka.brokers[${index}]: port must be between 1 and 65535`);
       }
     });
