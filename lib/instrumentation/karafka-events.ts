@@ -118,7 +118,7 @@ export interface KarafkaEvent<N extends KarafkaEventName = KarafkaEventName> {
 }
 
 /** The names every event can be subscribed under; unknown names are rejected. */
-export const KARAFKA_EVENT_NAMES: readonly KarafkaEventName[] = [
+export const KARAFKA_EVENT_NAMES = [
   'app.initialized',
   'app.running',
   'app.stopping',
@@ -146,7 +146,7 @@ export const KARAFKA_EVENT_NAMES: readonly KarafkaEventName[] = [
   'producer.closed',
   'responder.responded',
   'error.occurred',
-];
+] as const satisfies readonly KarafkaEventName[];
 
 type CamelSegment<S extends string> = S extends `${infer H}_${infer T}`
   ? `${Capitalize<H>}${CamelSegment<T>}`

@@ -39,7 +39,7 @@ export class LoggerListener implements KarafkaListener {
   }
   onConsumerConsumed({ payload, duration }: KarafkaEvent<'consumer.consumed'>): void {
     this.logger.debug(
-      `Consumed ${payload.count} message(s) of ${where(payload)} in ${duration?.toFixed(1)} ms`,
+      `Consumed ${payload.count} message(s) of ${where(payload)}${duration === undefined ? '' : ` in ${duration.toFixed(1)} ms`}`,
     );
   }
   onConsumerConsumingPause({ payload }: KarafkaEvent<'consumer.consuming.pause'>): void {

@@ -47,13 +47,18 @@ export class Monitor {
         throw new KarafkaError('monitor.subscribe(name, handler) needs a function');
       return this.add(nameOrListener, handler);
     }
+    if (nameOrListener === null || typeof nameOrListener !== 'object') {
+      throw new KarafkaError(
+        'monitor.subscribe() needs an event name and a function, or a listener object',
+      );
+    }
     const unsubscribers: Array<() => void> = [];
-    for (const method of methodNames(nameOrListener)) {
-      if (!method.startsWith('on') || method === 'constructor') continue;
+    for (const method of listenerMethods(nameOrListener)) {
       const event = METHOD_TO_EVENT.get(method);
       if (!event) {
+        unsubscribers.forEach((off) => off());
         throw new UnknownEventError(
-          `${nameOrListener.constructor.name}.${method} does not match any event; listener methods are ` +
+          `${listenerName(nameOrListener)}.${method} does not match any event; listener methods are ` +
             `named after events, e.g. onConsumerConsumed for "consumer.consumed".`,
         );
       }
@@ -76,8 +81,9 @@ export class Monitor {
       try {
         (handler as Handler<N>)(event);
       } catch (error) {
-        if (name === 'error.occurred') {
-          this.logger.error(`A monitor listener of error.occurred threw: ${String(error)}`);
+        if (name === 'error.occurred' || !this.hasListeners('error.occurred')) {
+          // Nobody would hear about it otherwise (or it would loop): say it in the log.
+          this.logger.error(`A monitor listener of ${name} threw: ${String(error)}`);
         } else {
           this.publish('error.occurred', { type: 'monitor.listener.error', error });
         }
@@ -85,7 +91,10 @@ export class Monitor {
     }
   }
 
-  /** Runs `work`, then publishes `name` with the time it took (also when it throws, it rethrows). */
+  /**
+   * Runs `work`, then publishes `name` with the time it took in `duration`. When `work` throws,
+   * nothing is published (the event means success) and the error propagates.
+   */
   async instrument<N extends KarafkaEventName, T>(
     name: N,
     payload: KarafkaEvents[N],
@@ -98,28 +107,40 @@ export class Monitor {
   }
 
   private add<N extends KarafkaEventName>(name: N, handler: Handler<N>): () => void {
-    const list = this.handlers.get(name) ?? [];
+    // A wrapper per subscription: unsubscribing removes this one, even when the same function
+    // was subscribed twice, and calling it again does nothing.
+    const subscription: Handler<KarafkaEventName> = (event) =>
+      (handler as Handler<KarafkaEventName>)(event);
     // Copy-on-write: a publish in progress keeps iterating the old array.
-    this.handlers.set(name, [...list, handler as Handler<KarafkaEventName>]);
+    this.handlers.set(name, [...(this.handlers.get(name) ?? []), subscription]);
     return () => {
       this.handlers.set(
         name,
-        (this.handlers.get(name) ?? []).filter((h) => h !== handler),
+        (this.handlers.get(name) ?? []).filter((h) => h !== subscription),
       );
     };
   }
 }
 
-function methodNames(object: object): string[] {
-  const names = new Set<string>(Object.keys(object));
+/**
+ * The `onXxx` methods of a listener: own ones and those of its classes. Read through property
+ * descriptors, so that getters are not invoked; `once()` or `online()` are not event methods.
+ */
+function listenerMethods(listener: object): string[] {
+  const names = new Set<string>();
   for (
-    let proto = Object.getPrototypeOf(object);
-    proto && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto)
+    let target: object | null = listener;
+    target && target !== Object.prototype;
+    target = Object.getPrototypeOf(target) as object | null
   ) {
-    for (const name of Object.getOwnPropertyNames(proto)) names.add(name);
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(target))) {
+      if (/^on[A-Z]/.test(name) && typeof descriptor.value === 'function') names.add(name);
+    }
   }
-  return [...names].filter(
-    (name) => typeof (object as Record<string, unknown>)[name] === 'function',
-  );
+  return [...names];
+}
+
+function listenerName(listener: object): string {
+  const ctor = (listener as { constructor?: { name?: string } }).constructor;
+  return ctor?.name || 'listener';
 }
