@@ -17,7 +17,10 @@ export class JsonSerializer implements Serializer {
     if (payload === undefined) {
       throw new TypeError('payload is undefined; use null for a tombstone');
     }
-    return JSON.stringify(payload);
+    // JSON.stringify gives undefined (not a string) for functions and symbols.
+    const json = JSON.stringify(payload) as string | undefined;
+    if (json === undefined) throw new TypeError(`a ${typeof payload} cannot be serialized to JSON`);
+    return json;
   }
 }
 
