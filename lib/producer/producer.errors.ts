@@ -1,0 +1,83 @@
+import { KarafkaError } from '../errors/karafka.error.js';
+
+/** Base of every error the Producer throws or rejects with. */
+export class KarafkaProducerError extends KarafkaError {}
+
+/** A produce call after `close()` / application shutdown. */
+export class ProducerClosedError extends KarafkaProducerError {
+  constructor() {
+    super(
+      'The producer is closed: it was shut down (close() or application shutdown) and sends ' +
+        'nothing more. Produce before the application stops.',
+    );
+  }
+}
+
+/** Where a rejected message sits: its topic and, in a many/flush call, its index. */
+export interface MessageLocation {
+  topic?: unknown;
+  index?: number;
+}
+
+/**
+ * A message was rejected before anything was sent; in a many/buffer call the whole call is
+ * rejected. Subclasses name the problem kind; `reason` says what to fix.
+ */
+export class InvalidMessageError extends KarafkaProducerError {
+  readonly index?: number;
+  constructor(
+    readonly reason: string,
+    location: MessageLocation = {},
+  ) {
+    const where = [
+      location.index !== undefined ? `at index ${location.index}` : '',
+      typeof location.topic === 'string' && location.topic ? `to "${location.topic}"` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    super(`Invalid message${where ? ` ${where}` : ''}: ${reason}`);
+    this.index = location.index;
+  }
+}
+
+export class InvalidTopicError extends InvalidMessageError {}
+export class MissingPayloadError extends InvalidMessageError {}
+export class PayloadSerializationError extends InvalidMessageError {}
+export class InvalidKeyError extends InvalidMessageError {}
+export class InvalidHeadersError extends InvalidMessageError {}
+export class InvalidPartitionError extends InvalidMessageError {}
+export class PartitionConflictError extends InvalidMessageError {}
+export class InvalidTimestampError extends InvalidMessageError {}
+
+/** The payload is larger than `producer.maxPayloadSize`. */
+export class PayloadTooLargeError extends InvalidMessageError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    location: MessageLocation = {},
+  ) {
+    super(
+      `payload is ${size} bytes, over the limit of ${limit} bytes (producer.maxPayloadSize); ` +
+        `send a smaller payload or raise producer.maxPayloadSize (and the topic's max.message.bytes)`,
+      location,
+    );
+  }
+}
+
+/** `producer.with(...)` got settings it cannot use. */
+export class InvalidProducerOptionsError extends KarafkaProducerError {}
+
+/** Kafka did not take the messages (after the client's retries). `cause` holds the driver error. */
+export class DeliveryFailedError extends KarafkaProducerError {
+  constructor(
+    readonly topics: readonly string[],
+    readonly count: number,
+    cause: unknown,
+  ) {
+    super(
+      `Delivery of ${count} message${count === 1 ? '' : 's'} to ${topics.map((t) => `"${t}"`).join(', ')} ` +
+        `failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}

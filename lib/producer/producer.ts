@@ -1,0 +1,390 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { RecordMetadata } from 'kafkajs';
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import { KarafkaConfigurationError } from '../config/karafka-configuration.error.js';
+import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
+import { Monitor } from '../instrumentation/monitor.js';
+import { KARAFKA_CONFIG, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import { TopicMapper } from '../mapping/topic-mapper.js';
+import type { Serializer } from '../serialization/serialization.interfaces.js';
+import type { AsyncBatch } from './async-batch.js';
+import { AsyncQueue } from './async-queue.js';
+import { groupByTopic, recordDelivery } from './delivery.js';
+import { MessagePreparer } from './message-preparer.js';
+import { ProducerMiddlewareChain } from './middleware.js';
+import type { OutgoingMessage } from './outgoing-message.js';
+import { ProducerConnection } from './producer-connection.js';
+import type {
+  DeliveryHandle,
+  DeliveryReport,
+  ProducerMessage,
+  ProducerVariantOptions,
+} from './producer-message.js';
+import { sendSettings, type SendSettings } from './producer-settings.js';
+import { DeliveryFailedError, KarafkaProducerError } from './producer.errors.js';
+
+/**
+ * kafkajs groups each request's messages per partition with a copy per message (quadratic in
+ * the messages of one partition): past about a thousand messages per request that costs more
+ * than it saves, so background batches are capped here whatever `batchSize` says.
+ */
+const MAX_MESSAGES_PER_REQUEST = 1_000;
+/** Background batches in flight at once per variant (1 when idempotent, to keep its guarantees). */
+const MAX_IN_FLIGHT = 5;
+
+/** What the Producer and its variants share: one connection, middleware, validation, monitor. */
+interface SharedState {
+  readonly connection: ProducerConnection;
+  readonly preparer: MessagePreparer;
+  readonly middleware: ProducerMiddlewareChain;
+  readonly monitor: Monitor;
+  readonly config: KarafkaConfig['producer'];
+  readonly variants: Map<string, Producer>;
+  closing?: Promise<void>;
+}
+
+/**
+ * The WaterDrop-style producer. Inject it anywhere (`constructor(private producer: Producer)`).
+ *
+ * - `produceSync` / `produceManySync` resolve once the broker acknowledged (acks from config).
+ * - `produceAsync` / `produceManyAsync` return at once; messages go out in background batches
+ *   (`lingerMs` / `batchSize`), delivery errors go to the monitor (`error.occurred`).
+ * - `buffer` / `bufferMany` collect; `flushSync` / `flushAsync` send what was collected.
+ * - Every message is validated before anything is sent: an invalid one rejects the whole call.
+ * - `with({ acks, compression })` gives a variant on the same connection.
+ *
+ * It connects on first use and, on application shutdown, sends what is pending, then
+ * disconnects; afterwards every produce call fails with ProducerClosedError.
+ */
+@Injectable()
+export class Producer implements OnApplicationShutdown {
+  private shared!: SharedState;
+  private settings!: SendSettings;
+  private queue!: AsyncQueue;
+  private buffered!: OutgoingMessage[];
+
+  constructor(
+    @Inject(KARAFKA_CONFIG) config: KarafkaConfig,
+    monitor: Monitor,
+    topicMapper: TopicMapper,
+    @Inject(KARAFKA_SERIALIZER) serializer: Serializer,
+    clientFactory: KafkaClientFactory,
+  ) {
+    const producerConfig = config.producer;
+    if (producerConfig.idempotent && producerConfig.acks !== -1) {
+      throw new KarafkaConfigurationError([
+        'producer.acks: must be -1 (all) when producer.idempotent is true',
+      ]);
+    }
+    const middleware = new ProducerMiddlewareChain();
+    const shared: SharedState = {
+      connection: new ProducerConnection(() => clientFactory.create('producer'), producerConfig),
+      preparer: new MessagePreparer(
+        middleware,
+        topicMapper,
+        serializer,
+        producerConfig.maxPayloadSize,
+      ),
+      middleware,
+      monitor,
+      config: producerConfig,
+      variants: new Map(),
+    };
+    this.attach(shared, sendSettings(producerConfig, {}, producerConfig.idempotent));
+  }
+
+  /** Message transformations run before validation: `producer.middleware.append(fn)`. */
+  get middleware(): ProducerMiddlewareChain {
+    return this.shared.middleware;
+  }
+
+  /** acks this producer (variant) sends with. */
+  get acks(): SendSettings['acks'] {
+    return this.settings.acks;
+  }
+
+  get compression(): SendSettings['compression'] {
+    return this.settings.compression;
+  }
+
+  /** Messages collected with `buffer` and not flushed yet. */
+  get bufferSize(): number {
+    return this.buffered.length;
+  }
+
+  /** Messages of `produceAsync` waiting for their batch to be sent. */
+  get pendingAsync(): number {
+    return this.queue.pending;
+  }
+
+  /** Whether the producer was closed (or is closing): it accepts no more messages. */
+  get closed(): boolean {
+    return this.shared.connection.closed;
+  }
+
+  /** Connects now instead of on the first message. */
+  async connect(): Promise<void> {
+    this.shared.connection.assertOpen();
+    await this.shared.connection.connect();
+  }
+
+  /** Sends one message; resolves with its report once the broker acknowledged it. */
+  async produceSync(message: ProducerMessage): Promise<DeliveryReport> {
+    this.shared.connection.assertOpen();
+    const outgoing = this.shared.preparer.prepare(message);
+    const started = performance.now();
+    const [report] = await this.sendNow([outgoing], 'producer.produce_sync.error');
+    const { monitor } = this.shared;
+    if (monitor.hasListeners('message.produced_sync')) {
+      monitor.publish(
+        'message.produced_sync',
+        { message: info(outgoing), report: report! },
+        performance.now() - started,
+      );
+    }
+    return report!;
+  }
+
+  /** Sends messages (to any topics) in one request; all are validated before any is sent. */
+  async produceManySync(messages: readonly ProducerMessage[]): Promise<DeliveryReport[]> {
+    this.shared.connection.assertOpen();
+    const outgoing = this.shared.preparer.prepareMany(messages);
+    if (outgoing.length === 0) return [];
+    const started = performance.now();
+    const reports = await this.sendNow(outgoing, 'producer.produce_sync.error');
+    const { monitor } = this.shared;
+    if (monitor.hasListeners('messages.produced_sync')) {
+      monitor.publish(
+        'messages.produced_sync',
+        { messages: outgoing.map(info), reports },
+        performance.now() - started,
+      );
+    }
+    return reports;
+  }
+
+  /**
+   * Queues a message and returns at once; it is sent with the next background batch.
+   * Throws (synchronously) when the message is invalid or the producer is closed.
+   */
+  produceAsync(message: ProducerMessage): DeliveryHandle {
+    this.shared.connection.assertOpen();
+    const outgoing = this.shared.preparer.prepare(message);
+    const handle = this.queue.push(outgoing);
+    const { monitor } = this.shared;
+    if (monitor.hasListeners('message.produced_async')) {
+      monitor.publish('message.produced_async', { message: info(outgoing) });
+    }
+    return handle;
+  }
+
+  /** Queues messages (all validated first); returns one handle per message, in order. */
+  produceManyAsync(messages: readonly ProducerMessage[]): DeliveryHandle[] {
+    this.shared.connection.assertOpen();
+    const outgoing = this.shared.preparer.prepareMany(messages);
+    const handles = this.enqueue(outgoing);
+    const { monitor } = this.shared;
+    if (outgoing.length && monitor.hasListeners('messages.produced_async')) {
+      monitor.publish('messages.produced_async', { messages: outgoing.map(info) });
+    }
+    return handles;
+  }
+
+  /** Validates and collects a message without sending it. Returns how many are buffered. */
+  buffer(message: ProducerMessage): number {
+    this.shared.connection.assertOpen();
+    this.buffered.push(this.shared.preparer.prepare(message));
+    return this.buffered.length;
+  }
+
+  /** Validates and collects messages (all or none). Returns how many are buffered. */
+  bufferMany(messages: readonly ProducerMessage[]): number {
+    this.shared.connection.assertOpen();
+    const outgoing = this.shared.preparer.prepareMany(messages);
+    for (const message of outgoing) this.buffered.push(message);
+    return this.buffered.length;
+  }
+
+  /**
+   * Sends the buffered messages in one request and resolves with their reports. The buffer is
+   * emptied first: on failure the messages are not kept (the error says which topics failed).
+   */
+  async flushSync(): Promise<DeliveryReport[]> {
+    this.shared.connection.assertOpen();
+    const messages = this.takeBuffer();
+    if (messages.length === 0) return [];
+    const started = performance.now();
+    const reports = await this.sendNow(messages, 'producer.flush.error');
+    const { monitor } = this.shared;
+    if (monitor.hasListeners('buffer.flushed_sync')) {
+      monitor.publish(
+        'buffer.flushed_sync',
+        { messages: messages.map(info) },
+        performance.now() - started,
+      );
+    }
+    return reports;
+  }
+
+  /** Hands the buffered messages to the background queue; returns their handles. */
+  flushAsync(): DeliveryHandle[] {
+    this.shared.connection.assertOpen();
+    const messages = this.takeBuffer();
+    const handles = this.enqueue(messages);
+    const { monitor } = this.shared;
+    if (messages.length && monitor.hasListeners('buffer.flushed_async')) {
+      monitor.publish('buffer.flushed_async', { messages: messages.map(info) });
+    }
+    return handles;
+  }
+
+  /**
+   * A variant sending with other acks/compression, on the same connection, middleware and
+   * lifecycle (closing one closes all). Same settings give the same variant, with its own
+   * buffer and background queue.
+   */
+  with(options: ProducerVariantOptions): Producer {
+    const settings = sendSettings(this.settings, options, this.shared.config.idempotent);
+    const existing = this.shared.variants.get(settings.key);
+    if (existing) return existing;
+    const variant = Object.create(Producer.prototype) as Producer;
+    variant.attach(this.shared, settings);
+    return variant;
+  }
+
+  /**
+   * Sends everything pending (background batches and buffers of every variant), waits for
+   * sync sends in flight, then disconnects. Idempotent: later calls return the same promise.
+   */
+  close(): Promise<void> {
+    return (this.shared.closing ??= this.shutdown());
+  }
+
+  /** Nest calls it on `app.close()` (and on signals with `enableShutdownHooks()`). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  private attach(shared: SharedState, settings: SendSettings): void {
+    this.shared = shared;
+    this.settings = settings;
+    this.buffered = [];
+    this.queue = new AsyncQueue({
+      lingerMs: shared.config.lingerMs,
+      batchSize: Math.min(shared.config.batchSize, MAX_MESSAGES_PER_REQUEST),
+      maxInFlight: shared.config.idempotent ? 1 : MAX_IN_FLIGHT,
+      send: (batch) => this.sendBatch(batch),
+    });
+    shared.variants.set(settings.key, this);
+  }
+
+  private takeBuffer(): OutgoingMessage[] {
+    const messages = this.buffered;
+    this.buffered = [];
+    return messages;
+  }
+
+  private enqueue(messages: readonly OutgoingMessage[]): DeliveryHandle[] {
+    const handles = new Array<DeliveryHandle>(messages.length);
+    for (let i = 0; i < messages.length; i++) handles[i] = this.queue.push(messages[i]!);
+    return handles;
+  }
+
+  /** One request for all the messages; reports in the order given. */
+  private async sendNow(
+    messages: OutgoingMessage[],
+    errorType: KarafkaErrorType,
+  ): Promise<DeliveryReport[]> {
+    const topicMessages = groupByTopic(messages);
+    const { connection, monitor } = this.shared;
+    const sentAt = Date.now();
+    let response: RecordMetadata[];
+    try {
+      const client = await connection.connect();
+      response = await connection.track(
+        client.sendBatch({
+          topicMessages,
+          acks: this.settings.acks,
+          compression: this.settings.codec,
+        }),
+      );
+    } catch (error) {
+      const failure = deliveryError(error, messages);
+      monitor.publish('error.occurred', {
+        type: errorType,
+        error: failure,
+        ...singleTopic(messages),
+      });
+      throw failure;
+    }
+    recordDelivery(topicMessages, response, sentAt);
+    const reports = messages.map((message) => message.report());
+    if (monitor.hasListeners('message.acknowledged')) {
+      for (const report of reports) monitor.publish('message.acknowledged', { report });
+    }
+    return reports;
+  }
+
+  /** The background queue's sender: settles the batch, never rejects. */
+  private async sendBatch(batch: AsyncBatch): Promise<void> {
+    const { connection, monitor } = this.shared;
+    try {
+      const client = await connection.connect();
+      const sentAt = Date.now();
+      const response = await client.sendBatch({
+        topicMessages: batch.toTopicMessages(),
+        acks: this.settings.acks,
+        compression: this.settings.codec,
+      });
+      batch.succeed(response, sentAt);
+    } catch (error) {
+      const failure = deliveryError(error, batch.messages);
+      batch.fail(failure);
+      monitor.publish('error.occurred', {
+        type: 'producer.produce_async.error',
+        error: failure,
+        ...singleTopic(batch.messages),
+      });
+      return;
+    }
+    if (monitor.hasListeners('message.acknowledged')) {
+      for (const report of batch.reports()) monitor.publish('message.acknowledged', { report });
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    const { connection, monitor, variants } = this.shared;
+    connection.closed = true;
+    let pending = 0;
+    for (const variant of variants.values()) {
+      pending += variant.queue.pending + variant.buffered.length;
+      // Buffered messages go out like flushAsync: nothing collected is lost on shutdown.
+      variant.enqueue(variant.takeBuffer());
+    }
+    await Promise.all([...variants.values()].map((variant) => variant.queue.drain()));
+    try {
+      await connection.disconnect();
+    } catch (error) {
+      monitor.publish('error.occurred', { type: 'app.shutdown.error', error });
+    }
+    monitor.publish('producer.closed', { pending });
+  }
+}
+
+function info(message: OutgoingMessage): ProducedMessageInfo {
+  return { topic: message.kafkaTopic, partition: message.partition, key: message.key };
+}
+
+function deliveryError(error: unknown, messages: readonly OutgoingMessage[]): KarafkaProducerError {
+  if (error instanceof KarafkaProducerError) return error;
+  const topics = [...new Set(messages.map((message) => message.routeTopic))];
+  return new DeliveryFailedError(topics, messages.length, error);
+}
+
+function singleTopic(messages: readonly OutgoingMessage[]): { topic?: string } {
+  const topic = messages[0]?.routeTopic;
+  return topic !== undefined && messages.every((message) => message.routeTopic === topic)
+    ? { topic }
+    : {};
+}
