@@ -110,7 +110,7 @@ export class RoutesExplorer implements OnModuleInit {
   }
 
   private consumerWrappers(): InstanceWrapper[] {
-    const unique = new Map<Function, InstanceWrapper>();
+    const unique = new Map<object, InstanceWrapper>();
     for (const wrapper of this.discovery.getProviders()) {
       const metatype = wrapper.metatype;
       if (typeof metatype !== 'function' || !Reflect.hasOwnMetadata(CONSUMER_METADATA, metatype))
@@ -176,8 +176,14 @@ export class RoutesExplorer implements OnModuleInit {
         Reflect.hasOwnMetadata(CONSUMER_METADATA, metatype) ||
         this.config.routes.some((route) => route.consumer === metatype);
       if (!routed) {
+        const topics = (
+          Reflect.getOwnMetadata(RESPONDS_METADATA, metatype) as ResponderDeclaration[]
+        )
+          .map((declaration) => `'${declaration.topic}'`)
+          .join(', ');
         throw new KarafkaRoutingError(
-          `${metatype.name} has @Responds but no route: add @Consumer(topic) to it or list it in forRoot({ routes }).`,
+          `${metatype.name} has @Responds(${topics}) but consumes no topic: add @Consumer(topic) to it ` +
+            `or list it in forRoot({ routes }).`,
         );
       }
     }

@@ -21,6 +21,7 @@ function batch(parse: (message: Message) => unknown = (m) => JSON.parse(m.raw!.t
   return { context, parser };
 }
 
+/** A record-batch message (the kind with headers), with fields overridden as needed. */
 function kafkaMessage(overrides: Partial<KafkaMessage> = {}): KafkaMessage {
   return {
     key: Buffer.from('cart-1'),
@@ -28,7 +29,6 @@ function kafkaMessage(overrides: Partial<KafkaMessage> = {}): KafkaMessage {
     timestamp: '1714564800123',
     attributes: 0,
     offset: '1234567890123',
-    size: 0,
     headers: {
       source: Buffer.from('web'),
       trace: [Buffer.from('first'), Buffer.from('second')],
@@ -36,7 +36,7 @@ function kafkaMessage(overrides: Partial<KafkaMessage> = {}): KafkaMessage {
       none: undefined,
     },
     ...overrides,
-  };
+  } as KafkaMessage;
 }
 
 describe('Message', () => {
@@ -82,7 +82,16 @@ describe('Message', () => {
 
   it('reports a missing key as null and missing headers as empty', () => {
     const { context } = batch();
-    const message = new Message(kafkaMessage({ key: null, headers: undefined }), context);
+    // An old message-set entry: no headers at all.
+    const entry: KafkaMessage = {
+      key: null,
+      value: Buffer.from('{}'),
+      timestamp: '0',
+      attributes: 0,
+      offset: '0',
+      size: 2,
+    };
+    const message = new Message(entry, context);
     expect(message.key).toBeNull();
     expect(message.rawKey).toBeNull();
     expect(message.headers).toEqual({});
