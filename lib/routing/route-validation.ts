@@ -1,5 +1,5 @@
 import { DEFAULT_GROUP, TOPIC_NAME_PATTERN } from './constants.js';
-import type { RouteDefinition } from './consumer-options.js';
+import type { RouteDefinition, TopicDeclaration } from './consumer-options.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import { KarafkaRoutingError } from './routing.error.js';
 
@@ -61,26 +61,45 @@ export function validateConsumerOptions(
   ) {
     problems.push('deserializer: must be a class or an object with deserialize()');
   }
-  const config = definition.config;
-  if (config !== undefined) {
-    if (
-      config.partitions !== undefined &&
-      !(Number.isInteger(config.partitions) && config.partitions > 0)
-    ) {
-      problems.push('config.partitions: must be a positive whole number');
-    }
-    if (
-      config.replicationFactor !== undefined &&
-      !(Number.isInteger(config.replicationFactor) && config.replicationFactor > 0)
-    ) {
-      problems.push('config.replicationFactor: must be a positive whole number');
-    }
+  const config = definition.config as unknown;
+  if (config !== undefined && (config === null || typeof config !== 'object')) {
+    problems.push('config: must be an object { partitions, replicationFactor, settings }');
+  } else if (config !== undefined) {
+    problems.push(...topicDeclarationProblems(config as TopicDeclaration));
   }
   if (problems.length) {
     throw new KarafkaRoutingError(
       `${name} (topic "${topic}") has invalid options:\n  - ${problems.join('\n  - ')}`,
     );
   }
+}
+
+const TOPIC_DECLARATION_KEYS = new Set(['partitions', 'replicationFactor', 'settings']);
+
+/** A typo such as `{ partition: 6 }` would otherwise be ignored and the topic made with 1. */
+function topicDeclarationProblems(config: TopicDeclaration): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(config)) {
+    if (!TOPIC_DECLARATION_KEYS.has(key)) problems.push(`config.${key}: is not a known option`);
+  }
+  for (const key of ['partitions', 'replicationFactor'] as const) {
+    const value = config[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      problems.push(`config.${key}: must be a positive whole number`);
+    }
+  }
+  const settings = config.settings as unknown;
+  if (
+    settings !== undefined &&
+    (settings === null ||
+      typeof settings !== 'object' ||
+      Object.values(settings).some((value) => typeof value !== 'string'))
+  ) {
+    problems.push(
+      `config.settings: must map topic config names to strings, e.g. { 'retention.ms': '86400000' }`,
+    );
+  }
+  return problems;
 }
 
 export function validateResponders(

@@ -35,6 +35,8 @@ interface Candidate {
  */
 @Injectable()
 export class RoutesExplorer implements OnModuleInit {
+  private building?: Promise<RouteTable>;
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly moduleRef: ModuleRef,
@@ -47,29 +49,47 @@ export class RoutesExplorer implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const table = await this.explore();
-    this.registry.set(table);
-    this.monitor.publish('app.initialized', {
-      groups: table.groups.map((group) => group.id),
-      topics: table.routes.map((route) => route.topic),
+    await this.ensureBuilt();
+  }
+
+  /**
+   * Builds the table once. Also called by KarafkaServer.start(): Nest's documented order
+   * (`connectMicroservice`, `startAllMicroservices`, then `listen`) starts the transport before
+   * `app.init()` has run the module-init hooks.
+   */
+  ensureBuilt(): Promise<RouteTable> {
+    this.building ??= this.explore().then((table) => {
+      this.registry.set(table);
+      this.monitor.publish('app.initialized', {
+        groups: table.groups.map((group) => group.id),
+        topics: table.routes.map((route) => route.topic),
+      });
+      return table;
     });
+    return this.building;
   }
 
   async explore(): Promise<RouteTable> {
     const candidates = [...this.decoratedCandidates(), ...this.programmaticCandidates()];
     const routes: Route[] = [];
-    const seen = new Map<string, string>();
+    // Keyed by Kafka topic: that is what a group subscribes to and what RouteTable.find looks up,
+    // so two route topics that a topic mapper maps onto one Kafka topic collide as well.
+    const seen = new Map<string, Route>();
     for (const candidate of candidates) {
       const route = await this.resolve(candidate);
-      const key = `${route.groupId}\u0000${route.topic}`;
+      const key = `${route.groupId}\u0000${route.kafkaTopic}`;
       const previous = seen.get(key);
       if (previous) {
+        const topics =
+          previous.topic === route.topic
+            ? `Topic "${route.topic}"`
+            : `Topics "${previous.topic}" and "${route.topic}" (both Kafka topic "${route.kafkaTopic}")`;
         throw new KarafkaRoutingError(
-          `Topic "${route.topic}" is routed twice in consumer group "${route.group}": to ${previous} and to ` +
+          `${topics} routed twice in consumer group "${route.group}": to ${previous.consumerClass.name} and to ` +
             `${route.consumerClass.name}. A topic has one consumer per group; use another group for the second.`,
         );
       }
-      seen.set(key, route.consumerClass.name);
+      seen.set(key, route);
       routes.push(route);
     }
     this.checkStrayResponders();
@@ -146,9 +166,12 @@ export class RoutesExplorer implements OnModuleInit {
           : this.defaultSerializer,
       });
     }
+    const kafkaTopic = this.topicMapper.outgoing(topic);
+    if (kafkaTopic !== topic)
+      validateTopicName(kafkaTopic, `${name} (topic "${topic}" mapped by the topic mapper)`);
     return Object.freeze({
       topic,
-      kafkaTopic: this.topicMapper.outgoing(topic),
+      kafkaTopic,
       group,
       groupId: `${this.config.clientId}_${group}`,
       consumerClass,

@@ -264,13 +264,20 @@ describe('RoutesExplorer', () => {
 
     it('keeps payload DTO and topic config', async () => {
       class OrderDto {}
-      @Consumer('orders', { payload: OrderDto, config: { partitions: 6, replicationFactor: 1 } })
+      @Consumer('orders', {
+        payload: OrderDto,
+        config: { partitions: 6, replicationFactor: 1, settings: { 'cleanup.policy': 'compact' } },
+      })
       class Typed extends BaseConsumer {
         consume(): void {}
       }
       const [route] = (await routesOf({ providers: [Typed] })).routes;
       expect(route!.payload).toBe(OrderDto);
-      expect(route!.config).toEqual({ partitions: 6, replicationFactor: 1 });
+      expect(route!.config).toEqual({
+        partitions: 6,
+        replicationFactor: 1,
+        settings: { 'cleanup.policy': 'compact' },
+      });
     });
 
     it('freezes every route', async () => {
@@ -388,6 +395,32 @@ describe('RoutesExplorer', () => {
       expect(message).toMatch(/"orders".*OrdersConsumer.*Again/s);
     });
 
+    it('refuses two route topics that the topic mapper maps onto one Kafka topic', async () => {
+      const versionless = {
+        incoming: (topic: string) => topic,
+        outgoing: (topic: string) => topic.replace(/_v\d+$/, ''),
+      };
+      @Consumer('orders_v2')
+      class OrdersV2Consumer extends BaseConsumer {
+        consume(): void {}
+      }
+      const message = await bootError(
+        { providers: [OrdersConsumer, OrdersV2Consumer] },
+        { topicMapper: versionless },
+      );
+      expect(message).toContain('"orders" and "orders_v2" (both Kafka topic "orders")');
+      expect(message).toContain('OrdersConsumer and to OrdersV2Consumer');
+    });
+
+    it('refuses a Kafka topic name made invalid by the topic mapper', async () => {
+      const message = await bootError(
+        { providers: [OrdersConsumer] },
+        { topicMapper: new PrefixTopicMapper('acme/') },
+      );
+      expect(message).toContain('OrdersConsumer (topic "orders" mapped by the topic mapper)');
+      expect(message).toContain('"acme/orders"');
+    });
+
     it('refuses a class without consume()', async () => {
       @Consumer('orders')
       class NotAConsumer {}
@@ -444,6 +477,30 @@ describe('RoutesExplorer', () => {
       expect(message).toContain('BadGroup (topic "orders")');
       expect(message).toContain('group: must be letters, digits');
       expect(message).toContain('deserializer: must be a class or an object with deserialize()');
+    });
+
+    it('refuses a topic declaration with unknown keys or wrong values', async () => {
+      @Consumer('orders', {
+        config: { partition: 6, replicationFactor: 0, settings: { 'retention.ms': 1000 } },
+      } as never)
+      class BadDeclaration extends BaseConsumer {
+        consume(): void {}
+      }
+      const message = await bootError({ providers: [BadDeclaration] });
+      expect(message).toContain('BadDeclaration (topic "orders") has invalid options');
+      expect(message).toContain('config.partition: is not a known option');
+      expect(message).toContain('config.replicationFactor: must be a positive whole number');
+      expect(message).toContain('config.settings: must map topic config names to strings');
+    });
+
+    it('refuses a topic declaration that is not an object', async () => {
+      @Consumer('orders', { config: 6 } as never)
+      class NumberDeclaration extends BaseConsumer {
+        consume(): void {}
+      }
+      expect(await bootError({ providers: [NumberDeclaration] })).toContain(
+        'config: must be an object { partitions, replicationFactor, settings }',
+      );
     });
 
     it('refuses @Responds declared twice for one topic', async () => {
