@@ -41,7 +41,8 @@ export { KarafkaRoutingError } from './routing/routing.error.js';
 
 // Messages and consumers
 export * from './messages/index.js';
-export { BaseConsumer } from './processing/base-consumer.js';
+export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base-consumer.js';
+export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 
 // Responders
 export { Responds } from './responders/responds.decorator.js';

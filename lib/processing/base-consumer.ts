@@ -12,18 +12,14 @@ import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
  *
  * `consume` always receives `Messages`: the fetched batch of the partition with
  * `batch: true`, a single message (size 1) with `batch: false`.
+ *
+ * Lifecycle hooks are opt-in interfaces, as in Nest: implement `OnRevoked` and/or `OnShutdown`.
  */
 export abstract class BaseConsumer<T = unknown> {
   /** Set by the framework before the first `consume`. */
   [CONSUMER_RUNTIME]?: ConsumerRuntime;
 
   abstract consume(messages: Messages<T>): Promise<void> | void;
-
-  /** Called when this instance's partition is taken away in a rebalance. */
-  onRevoked?(): Promise<void> | void;
-
-  /** Called when the server stops, after in-flight batches finished. */
-  onShutdown?(): Promise<void> | void;
 
   /** Route topic this instance consumes. */
   get topic(): string {
@@ -89,4 +85,14 @@ export abstract class BaseConsumer<T = unknown> {
     }
     return runtime;
   }
+}
+
+/** Implement to be told when this instance's partition is taken away in a rebalance. */
+export interface OnRevoked {
+  onRevoked(): Promise<void> | void;
+}
+
+/** Implement to be told when the server stops, after in-flight batches finished. */
+export interface OnShutdown {
+  onShutdown(): Promise<void> | void;
 }

@@ -1,0 +1,289 @@
+import type { Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import type { Monitor } from '../instrumentation/monitor.js';
+import type { TopicMapper } from '../mapping/topic-mapper.js';
+import { createMessageParser } from '../processing/message-parser.js';
+import { PartitionExecutor, type PartitionHost } from '../processing/partition-executor.js';
+import type { Producer } from '../producer/producer.js';
+import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
+import type { KafkaClientFactory } from './kafka-client.factory.js';
+import { OffsetCommitter } from './offset-committer.js';
+
+export interface ListenerDependencies {
+  readonly config: KarafkaConfig;
+  readonly monitor: Monitor;
+  readonly topicMapper: TopicMapper;
+  readonly producer: Producer;
+  readonly clientFactory: KafkaClientFactory;
+}
+
+type Assignment = Map<string, Set<number>>;
+
+/**
+ * One Kafka consumer group: a kafkajs consumer subscribed to the group's topics, fetching with
+ * eachBatch and handing each partition's batches to its PartitionExecutor. Tracks assignments
+ * to derive revocations (kafkajs has no revoke callback), commits marked offsets, restarts the
+ * client after a crash kafkajs does not recover from, and stops gracefully.
+ */
+export class ConsumerGroupListener implements PartitionHost {
+  readonly committer: OffsetCommitter;
+  private consumer?: KafkaConsumer;
+  private readonly executors = new Map<string, PartitionExecutor>();
+  private readonly parsers = new Map<Route, ReturnType<typeof createMessageParser>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private assignment: Assignment = new Map();
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private restarts = 0;
+
+  constructor(
+    readonly group: ConsumerGroupRoutes,
+    private readonly deps: ListenerDependencies,
+  ) {
+    this.committer = new OffsetCommitter(
+      group.id,
+      () => this.consumer,
+      deps.config.commit,
+      deps.monitor,
+      deps.topicMapper,
+    );
+    for (const route of group.routes)
+      this.parsers.set(route, createMessageParser(route, deps.monitor));
+  }
+
+  get config(): KarafkaConfig {
+    return this.deps.config;
+  }
+  get monitor(): Monitor {
+    return this.deps.monitor;
+  }
+  get producer(): Producer {
+    return this.deps.producer;
+  }
+
+  /** The kafkajs consumer (for `KarafkaServer.unwrap()`). */
+  get kafkaConsumer(): KafkaConsumer | undefined {
+    return this.consumer;
+  }
+
+  async start(): Promise<void> {
+    const { config, clientFactory } = this.deps;
+    const settings = config.consumer;
+    const consumer = clientFactory.create(this.group.name).consumer({
+      groupId: this.group.id,
+      sessionTimeout: settings.sessionTimeout,
+      heartbeatInterval: settings.heartbeatInterval,
+      rebalanceTimeout: settings.rebalanceTimeout,
+      maxBytes: settings.maxBytes,
+      maxBytesPerPartition: settings.maxBytesPerPartition,
+      minBytes: settings.minBytes,
+      maxWaitTimeInMs: settings.maxWaitTime,
+      allowAutoTopicCreation: true,
+    });
+    this.consumer = consumer;
+    consumer.on(
+      consumer.events.GROUP_JOIN,
+      ({ payload }) => void this.onJoin(payload.memberAssignment),
+    );
+    consumer.on(consumer.events.REBALANCING, () => void this.committer.commit());
+    consumer.on(consumer.events.CRASH, ({ payload }) =>
+      this.onCrash(payload.error, payload.restart),
+    );
+
+    await consumer.connect();
+    for (const route of this.group.routes) {
+      await consumer.subscribe({
+        topics: [route.kafkaTopic],
+        fromBeginning: route.initialOffset === 'earliest',
+      });
+    }
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: config.concurrency,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    this.committer.start();
+    this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
+  }
+
+  /**
+   * Stops fetching, waits for in-flight batches until `deadline`, commits, calls onShutdown and
+   * disconnects. Resolves `true` when the deadline forced the stop.
+   */
+  async stop(deadline: number): Promise<boolean> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const finished = await settleBefore(Promise.all(this.inFlight), deadline);
+    this.committer.stop();
+    await settleBefore(this.committer.commit(), deadline);
+    for (const executor of this.executors.values()) {
+      executor.clearTimers();
+      await settleBefore(executor.shutdown(), deadline);
+    }
+    this.executors.clear();
+    const disconnected = await settleBefore(
+      this.consumer?.disconnect() ?? Promise.resolve(),
+      deadline,
+    );
+    return !finished || !disconnected;
+  }
+
+  pausePartition(kafkaTopic: string, partition: number): void {
+    this.consumer?.pause([{ topic: kafkaTopic, partitions: [partition] }]);
+  }
+
+  resumePartition(kafkaTopic: string, partition: number): void {
+    if (this.stopping) return;
+    this.consumer?.resume([{ topic: kafkaTopic, partitions: [partition] }]);
+  }
+
+  seek(kafkaTopic: string, partition: number, offset: string): void {
+    this.consumer?.seek({ topic: kafkaTopic, partition, offset });
+  }
+
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (this.stopping || batch.isEmpty()) return;
+    const executor = this.executorFor(batch.topic, batch.partition);
+    if (!executor || executor.paused) return;
+    const work = executor.process(batch, {
+      resolveOffset,
+      heartbeat,
+      isStale,
+      isRunning: () => isRunning() && !this.stopping,
+    });
+    this.inFlight.add(work);
+    try {
+      await work;
+    } catch (error) {
+      // The executor handles consume errors itself; this is a framework bug, report it loudly.
+      this.deps.monitor.publish('error.occurred', {
+        type: 'consumer.consume.error',
+        error,
+        group: this.group.id,
+      });
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private executorFor(kafkaTopic: string, partition: number): PartitionExecutor | undefined {
+    const key = `${kafkaTopic}:${partition}`;
+    let executor = this.executors.get(key);
+    if (!executor) {
+      const route = this.group.routes.find((r) => r.kafkaTopic === kafkaTopic);
+      if (!route) return undefined;
+      executor = new PartitionExecutor(route, partition, this, this.parsers.get(route)!);
+      this.executors.set(key, executor);
+    }
+    return executor;
+  }
+
+  /** kafkajs reports only the new assignment: what is gone from the old one was revoked. */
+  private async onJoin(memberAssignment: Record<string, number[]>): Promise<void> {
+    this.restarts = 0;
+    const next: Assignment = new Map(
+      Object.entries(memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]),
+    );
+    const revoked = difference(this.assignment, next);
+    const assigned = difference(next, this.assignment);
+    this.assignment = next;
+
+    if (Object.keys(revoked).length) {
+      const isRevoked = (topic: string, partition: number) =>
+        revoked[topic]?.includes(partition) ?? false;
+      await this.committer.commit(isRevoked);
+      for (const [key, executor] of this.executors) {
+        if (!isRevoked(executor.route.kafkaTopic, executor.partition)) continue;
+        await executor.revoke();
+        this.executors.delete(key);
+        this.committer.forget(executor.route.kafkaTopic, executor.partition);
+      }
+      this.deps.monitor.publish('rebalance.partitions_revoked', {
+        group: this.group.id,
+        partitions: this.toRouteTopics(revoked),
+      });
+    }
+    if (Object.keys(assigned).length) {
+      this.deps.monitor.publish('rebalance.partitions_assigned', {
+        group: this.group.id,
+        partitions: this.toRouteTopics(assigned),
+      });
+    }
+  }
+
+  private onCrash(error: unknown, restart: boolean): void {
+    this.deps.monitor.publish('connection.client.crashed', {
+      group: this.group.id,
+      error,
+      restart: restart || !this.stopping,
+    });
+    this.deps.monitor.publish('error.occurred', {
+      type: 'connection.client.error',
+      error,
+      group: this.group.id,
+    });
+    if (restart || this.stopping) return;
+    // kafkajs gave up: rebuild the client ourselves, with backoff so a dead broker is not hammered.
+    this.restarts += 1;
+    const delay = Math.min(1_000 * 2 ** (this.restarts - 1), 30_000);
+    this.restartTimer = setTimeout(() => void this.restart(), delay);
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    await this.consumer?.disconnect().catch(() => undefined);
+    // The crashed client lost its partitions: their instances are revoked like in a rebalance.
+    for (const executor of this.executors.values()) await executor.revoke();
+    this.executors.clear();
+    this.assignment = new Map();
+    try {
+      await this.start();
+    } catch (error) {
+      this.onCrash(error, false);
+    }
+  }
+
+  private toRouteTopics(partitions: Record<string, number[]>): Record<string, number[]> {
+    return Object.fromEntries(
+      Object.entries(partitions).map(([topic, list]) => [
+        this.deps.topicMapper.incoming(topic),
+        list,
+      ]),
+    );
+  }
+}
+
+function difference(a: Assignment, b: Assignment): Record<string, number[]> {
+  const result: Record<string, number[]> = {};
+  for (const [topic, partitions] of a) {
+    const gone = [...partitions].filter((p) => !b.get(topic)?.has(p)).sort((x, y) => x - y);
+    if (gone.length) result[topic] = gone;
+  }
+  return result;
+}
+
+/** Resolves true if `work` settled before `deadline` (epoch ms), false otherwise. Never rejects. */
+async function settleBefore(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,295 @@
+import type { Batch } from 'kafkajs';
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import type { OffsetCommitter } from '../connection/offset-committer.js';
+import type { Monitor } from '../instrumentation/monitor.js';
+import type { BatchContext } from '../messages/batch-context.js';
+import { Message } from '../messages/message.js';
+import { Messages } from '../messages/messages.js';
+import type { Producer } from '../producer/producer.js';
+import type { RespondToOptions } from '../responders/respond-to-options.js';
+import {
+  ResponderDeliveryError,
+  ResponderUsageError,
+} from '../responders/responder-usage.error.js';
+import { ResponseBuffer } from '../responders/response-buffer.js';
+import type { Route } from '../routing/route.js';
+import { backoffDelay } from './backoff.js';
+import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
+import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
+
+/** The parts of kafkajs' eachBatch payload the executor uses. */
+export interface BatchControls {
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+/** What the executor needs from its consumer group (the connection side). */
+export interface PartitionHost {
+  readonly config: KarafkaConfig;
+  readonly monitor: Monitor;
+  readonly producer: Producer;
+  readonly committer: OffsetCommitter;
+  pausePartition(kafkaTopic: string, partition: number): void;
+  resumePartition(kafkaTopic: string, partition: number): void;
+  seek(kafkaTopic: string, partition: number, offset: string): void;
+}
+
+/**
+ * Runs one topic-partition: owns its consumer instance (kept across batches when persistent),
+ * turns fetched batches into `consume` calls, marks what succeeded, and on failure pauses the
+ * partition with backoff and rewinds to the first unmarked message. Never throws: kafkajs
+ * would then reprocess other partitions too.
+ */
+export class PartitionExecutor {
+  private instance?: BaseConsumer;
+  private attempt = 0;
+  private resumeTimer?: NodeJS.Timeout;
+  private userResumeTimer?: NodeJS.Timeout;
+  private backingOff = false;
+  private userPaused = false;
+  private seekTo?: string;
+  private responses?: ResponseBuffer;
+  private readonly ref: { group: string; topic: string; partition: number };
+  private readonly runtime: ConsumerRuntime;
+
+  constructor(
+    readonly route: Route,
+    readonly partition: number,
+    private readonly host: PartitionHost,
+    private readonly parse: (message: Message) => unknown,
+  ) {
+    this.ref = { group: route.groupId, topic: route.topic, partition };
+    this.runtime = this.createRuntime();
+  }
+
+  /** Paused for backoff or by the consumer: fetched batches are not processed meanwhile. */
+  get paused(): boolean {
+    return this.backingOff || this.userPaused;
+  }
+
+  async process(batch: Batch, controls: BatchControls): Promise<void> {
+    const context: BatchContext = {
+      route: this.route,
+      partition: this.partition,
+      receivedAt: new Date(),
+      monitor: this.host.monitor,
+      parse: this.parse,
+    };
+    const list = batch.messages.map((raw) => new Message(raw, context));
+    if (!list.length) return;
+    this.publishReceived(batch, list.length);
+
+    // kafkajs has no background heartbeat while eachBatch runs: keep the membership alive.
+    const heartbeat = setInterval(
+      () => void controls.heartbeat().catch(() => undefined),
+      Math.max(100, Math.floor(this.host.config.consumer.heartbeatInterval / 2)),
+    );
+    try {
+      if (this.route.batch) {
+        await this.run(list, batch, controls);
+      } else {
+        for (let i = 0; i < list.length; i++) {
+          const ok = await this.run([list[i]!], batch, controls);
+          if (!ok) break;
+          if (this.seekTo !== undefined || !controls.isRunning() || controls.isStale()) break;
+          if (this.userPaused) {
+            // Stop here; after resume the fetch continues with the next message.
+            if (i + 1 < list.length)
+              this.host.seek(this.route.kafkaTopic, this.partition, list[i + 1]!.offset);
+            break;
+          }
+        }
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.applySeek();
+    }
+  }
+
+  /** One `consume` call. Resolves false when it failed (the partition then backs off). */
+  private async run(list: Message[], batch: Batch, controls: BatchControls): Promise<boolean> {
+    const first = list[0]!;
+    const last = list[list.length - 1]!;
+    const monitor = this.host.monitor;
+    const messages = new Messages(list, {
+      group: this.route.groupId,
+      topic: this.route.topic,
+      partition: this.partition,
+      firstOffset: first.offset,
+      lastOffset: last.offset,
+      highWatermark: batch.highWatermark,
+      lag: Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)),
+      receivedAt: first.receivedAt,
+      processedAt: new Date(),
+    });
+    const payload =
+      monitor.hasListeners('consumer.consume') || monitor.hasListeners('consumer.consumed')
+        ? { ...this.ref, count: list.length, firstOffset: first.offset, lastOffset: last.offset }
+        : undefined;
+    if (payload) monitor.publish('consumer.consume', payload);
+
+    const started = performance.now();
+    const instance = await this.consumerInstance();
+    try {
+      this.responses = undefined;
+      await instance.consume(messages);
+      if (this.route.responders.length || this.responses) {
+        // Responses are validated for this call, then delivered before anything is marked.
+        const responses = this.responses ?? new ResponseBuffer();
+        responses.validate(this.route);
+        await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
+      }
+    } catch (error) {
+      this.fail(error, first.offset, instance);
+      return false;
+    } finally {
+      this.responses = undefined;
+      if (!this.route.persistent) this.instance = undefined;
+    }
+    if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
+
+    if (!this.route.manualOffsets)
+      this.host.committer.mark(this.route.kafkaTopic, this.partition, last.offset);
+    // The fetch position always moves on; what gets committed is only what was marked.
+    if (this.seekTo === undefined) controls.resolveOffset(last.offset);
+    this.attempt = 0;
+    return true;
+  }
+
+  private fail(error: unknown, firstOffset: string, instance: BaseConsumer): void {
+    const monitor = this.host.monitor;
+    monitor.publish('error.occurred', {
+      type:
+        error instanceof ResponderUsageError
+          ? 'responder.usage.error'
+          : error instanceof ResponderDeliveryError
+            ? 'responder.delivery.error'
+            : 'consumer.consume.error',
+      error,
+      ...this.ref,
+      consumer: instance.constructor.name,
+    });
+    const lastMarked = this.host.committer.lastMarked(this.route.kafkaTopic, this.partition);
+    const retryFrom =
+      lastMarked !== undefined && lastMarked >= BigInt(firstOffset)
+        ? (lastMarked + 1n).toString()
+        : firstOffset;
+    this.attempt += 1;
+    const timeout = backoffDelay(this.attempt, this.host.config.pause);
+    this.backingOff = true;
+    this.seekTo = undefined;
+    this.host.pausePartition(this.route.kafkaTopic, this.partition);
+    this.host.seek(this.route.kafkaTopic, this.partition, retryFrom);
+    monitor.publish('consumer.consuming.pause', {
+      ...this.ref,
+      timeout,
+      offset: retryFrom,
+      attempt: this.attempt,
+    });
+    clearTimeout(this.resumeTimer);
+    const attempt = this.attempt;
+    this.resumeTimer = setTimeout(() => {
+      this.backingOff = false;
+      monitor.publish('consumer.consuming.retry', { ...this.ref, offset: retryFrom, attempt });
+      if (!this.userPaused) this.host.resumePartition(this.route.kafkaTopic, this.partition);
+    }, timeout);
+  }
+
+  /** The partition was taken away: `onRevoked`, then this executor is dropped. */
+  async revoke(): Promise<void> {
+    this.clearTimers();
+    await this.callHook('onRevoked', 'consumer.revoked', 'consumer.revoked.error');
+  }
+
+  /** The server stops: `onShutdown` on the kept instance. */
+  async shutdown(): Promise<void> {
+    this.clearTimers();
+    await this.callHook('onShutdown', 'consumer.shutdown', 'consumer.shutdown.error');
+  }
+
+  clearTimers(): void {
+    clearTimeout(this.resumeTimer);
+    clearTimeout(this.userResumeTimer);
+    this.resumeTimer = this.userResumeTimer = undefined;
+  }
+
+  private async callHook(
+    hook: 'onRevoked' | 'onShutdown',
+    event: 'consumer.revoked' | 'consumer.shutdown',
+    errorType: 'consumer.revoked.error' | 'consumer.shutdown.error',
+  ): Promise<void> {
+    const instance = this.instance as (BaseConsumer & Partial<OnRevoked & OnShutdown>) | undefined;
+    const fn = instance?.[hook];
+    if (!instance || typeof fn !== 'function') return;
+    try {
+      await fn.call(instance);
+      this.host.monitor.publish(event, this.ref);
+    } catch (error) {
+      this.host.monitor.publish('error.occurred', {
+        type: errorType,
+        error,
+        ...this.ref,
+        consumer: instance.constructor.name,
+      });
+    }
+  }
+
+  private async consumerInstance(): Promise<BaseConsumer> {
+    if (this.instance) return this.instance;
+    const instance = await this.route.moduleRef.create(this.route.consumerClass);
+    instance[CONSUMER_RUNTIME] = this.runtime;
+    this.instance = instance;
+    return instance;
+  }
+
+  private applySeek(): void {
+    if (this.seekTo === undefined) return;
+    this.host.seek(this.route.kafkaTopic, this.partition, this.seekTo);
+    this.seekTo = undefined;
+  }
+
+  private publishReceived(batch: Batch, count: number): void {
+    if (!this.host.monitor.hasListeners('connection.listener.fetch_loop.received')) return;
+    this.host.monitor.publish('connection.listener.fetch_loop.received', {
+      ...this.ref,
+      count,
+      highWatermark: batch.highWatermark,
+    });
+  }
+
+  private createRuntime(): ConsumerRuntime {
+    const { route, partition, host } = this;
+    const resume = (): void => {
+      clearTimeout(this.userResumeTimer);
+      this.userPaused = false;
+      if (!this.backingOff) host.resumePartition(route.kafkaTopic, partition);
+    };
+    return {
+      route,
+      partition,
+      get producer() {
+        return host.producer;
+      },
+      markAsConsumed: (message) => host.committer.mark(route.kafkaTopic, partition, message.offset),
+      markAsConsumedSync: async (message) => {
+        host.committer.mark(route.kafkaTopic, partition, message.offset);
+        await host.committer.commit((topic, p) => topic === route.kafkaTopic && p === partition);
+      },
+      pause: (ms) => {
+        this.userPaused = true;
+        host.pausePartition(route.kafkaTopic, partition);
+        clearTimeout(this.userResumeTimer);
+        if (ms !== undefined) this.userResumeTimer = setTimeout(resume, ms);
+      },
+      resume,
+      seek: (offset) => {
+        this.seekTo = BigInt(offset).toString();
+      },
+      respondTo: (topic: string, payload: unknown, options?: RespondToOptions) => {
+        (this.responses ??= new ResponseBuffer()).add(topic, payload, options);
+      },
+    };
+  }
+}

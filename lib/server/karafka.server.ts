@@ -1,0 +1,146 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer as KafkaConsumer } from 'kafkajs';
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import { ConsumerGroupListener } from '../connection/consumer-group-listener.js';
+import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { KarafkaError } from '../errors/karafka.error.js';
+import type { KarafkaEvent, KarafkaEventName } from '../instrumentation/karafka-events.js';
+import { Monitor } from '../instrumentation/monitor.js';
+import { KARAFKA_CONFIG } from '../karafka.constants.js';
+import { TopicMapper } from '../mapping/topic-mapper.js';
+import { Producer } from '../producer/producer.js';
+import { RoutesExplorer } from '../routing/routes-explorer.js';
+
+/** `server.on(event, callback)` takes the monitor's events. */
+export type KarafkaServerEvents = { [N in KarafkaEventName]: (event: KarafkaEvent<N>) => void };
+
+export type KarafkaServerStatus = 'idle' | 'connecting' | 'connected' | 'stopping' | 'stopped';
+
+export interface KarafkaStopResult {
+  /** `shutdownTimeout` ran out with work still in flight. */
+  forced: boolean;
+}
+
+/** Narrows what `listen()` runs (the CLI's --consumer-groups / --topics). */
+export interface RouteSelection {
+  groups?: string[];
+  topics?: string[];
+}
+
+/**
+ * The Nest transport strategy: `app.connectMicroservice({ strategy: app.get(KarafkaServer) })`.
+ * Runs one kafkajs consumer per consumer group of the route table. It owns the consuming
+ * lifecycle: `listen()` starts, `close()` stops gracefully (also called on Nest shutdown).
+ */
+@Injectable()
+export class KarafkaServer
+  extends Server<KarafkaServerEvents, KarafkaServerStatus>
+  implements CustomTransportStrategy, OnModuleDestroy
+{
+  private listeners: ConsumerGroupListener[] = [];
+  private selection: RouteSelection = {};
+  private stopping?: Promise<KarafkaStopResult>;
+  private running = false;
+
+  constructor(
+    @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
+    private readonly routes: RoutesExplorer,
+    private readonly clientFactory: KafkaClientFactory,
+    private readonly monitor: Monitor,
+    private readonly topicMapper: TopicMapper,
+    private readonly producer: Producer,
+  ) {
+    super();
+    this._status$.next('idle');
+  }
+
+  /** Runs only these consumer groups (names or ids) and/or route topics. Call before listen(). */
+  select(selection: RouteSelection): this {
+    this.selection = selection;
+    return this;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Starts consuming; resolves once every consumer group's client runs. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const table = (await this.routes.ensureBuilt()).select(this.selection);
+    if (!table.groups.length) {
+      throw new KarafkaError(
+        'Nothing to consume: no routes' +
+          (this.selection.groups?.length || this.selection.topics?.length
+            ? ' match the selection.'
+            : '. Add @Consumer classes to your providers.'),
+      );
+    }
+    this.running = true;
+    this.stopping = undefined;
+    this._status$.next('connecting');
+    const dependencies = {
+      config: this.config,
+      monitor: this.monitor,
+      topicMapper: this.topicMapper,
+      producer: this.producer,
+      clientFactory: this.clientFactory,
+    };
+    this.listeners = table.groups.map((group) => new ConsumerGroupListener(group, dependencies));
+    try {
+      await Promise.all(this.listeners.map((listener) => listener.start()));
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    this._status$.next('connected');
+    this.monitor.publish('app.running', { groups: table.groups.map((group) => group.id) });
+  }
+
+  /** Graceful stop within `shutdownTimeout`. Idempotent: later calls get the same result. */
+  close(): Promise<KarafkaStopResult> {
+    if (!this.running) return this.stopping ?? Promise.resolve({ forced: false });
+    this.stopping ??= this.stop('close');
+    return this.stopping;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  /** Subscribes to a monitor event (Nest's `server.on(event, callback)`). */
+  on<
+    N extends keyof KarafkaServerEvents,
+    C extends KarafkaServerEvents[N] = KarafkaServerEvents[N],
+  >(event: N, callback: C): () => void {
+    return this.monitor.subscribe(event, callback as KarafkaServerEvents[N]);
+  }
+
+  /** The kafkajs consumers, by consumer group id. */
+  unwrap<T = Map<string, KafkaConsumer>>(): T {
+    const consumers = new Map<string, KafkaConsumer>();
+    for (const listener of this.listeners) {
+      if (listener.kafkaConsumer) consumers.set(listener.group.id, listener.kafkaConsumer);
+    }
+    return consumers as T;
+  }
+
+  private async stop(reason: string): Promise<KarafkaStopResult> {
+    this._status$.next('stopping');
+    this.monitor.publish('app.stopping', { reason });
+    const deadline = Date.now() + this.config.shutdownTimeout;
+    const results = await Promise.all(this.listeners.map((listener) => listener.stop(deadline)));
+    const forced = results.some(Boolean);
+    this.listeners = [];
+    this.running = false;
+    this._status$.next('stopped');
+    this.monitor.publish('app.stopped', { forced });
+    return { forced };
+  }
+}

@@ -1,0 +1,101 @@
+import { Module, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
+import type { KarafkaEvent, KarafkaEventName } from '../../lib/instrumentation/karafka-events.js';
+import { Monitor } from '../../lib/instrumentation/monitor.js';
+import { KarafkaModule } from '../../lib/karafka.module.js';
+import { KarafkaServer } from '../../lib/server/karafka.server.js';
+import { kafkaBrokers, testKafka } from './kafka.js';
+
+export interface TestApp {
+  app: INestApplicationContext;
+  server: KarafkaServer;
+  monitor: Monitor;
+  /** Every monitor event of the listed names, in order. */
+  events: KarafkaEvent[];
+  close(): Promise<void>;
+}
+
+/**
+ * A standalone Nest application context with KarafkaModule and the given providers, its
+ * KarafkaServer started against the test broker. Records the listed monitor events.
+ */
+export async function startKarafkaApp(opts: {
+  clientId: string;
+  providers: Provider[];
+  options?: Partial<KarafkaModuleOptions>;
+  record?: KarafkaEventName[];
+  listen?: boolean;
+}): Promise<TestApp> {
+  @Module({
+    imports: [
+      KarafkaModule.forRoot({
+        clientId: opts.clientId,
+        kafka: { brokers: kafkaBrokers() },
+        logger: false,
+        ...opts.options,
+      }),
+    ],
+    providers: opts.providers,
+  })
+  class TestAppModule {}
+
+  const app = await NestFactory.createApplicationContext(TestAppModule, { logger: false });
+  const monitor = app.get(Monitor);
+  const events: KarafkaEvent[] = [];
+  for (const name of opts.record ?? []) monitor.subscribe(name, (event) => void events.push(event));
+  const server = app.get(KarafkaServer);
+  if (opts.listen !== false) await server.start();
+  let closed = false;
+  return {
+    app,
+    server,
+    monitor,
+    events,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+    },
+  };
+}
+
+export interface TestMessage {
+  key?: string;
+  value: string | null;
+  partition?: number;
+  headers?: Record<string, string>;
+}
+
+/** Produces with a plain kafkajs producer (acks all), so tests do not depend on our Producer. */
+export async function produceRaw(topic: string, messages: TestMessage[]): Promise<void> {
+  const producer = testKafka().producer();
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export async function committedOffsets(
+  groupId: string,
+  topic: string,
+): Promise<Record<number, string>> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Object.fromEntries(result!.partitions.map((p) => [p.partition, p.offset]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export type { Type };
