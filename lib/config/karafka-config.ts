@@ -160,6 +160,9 @@ function withoutPropertyName(reason: string, property: string): string {
   return reason.replace(new RegExp(`^(each value in )?${escape(property)} `), '');
 }
 
+/** kafkajs 2.2's built-in mechanisms (case-insensitive); others need an authenticationProvider. */
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'aws', 'oauthbearer'];
+
 function crossFieldProblems(options: KarafkaModuleOptions): string[] {
   const problems: string[] = [];
   const pause = withDefaults(CONFIG_DEFAULTS.pause, options.pause);
@@ -190,6 +193,24 @@ function crossFieldProblems(options: KarafkaModuleOptions): string[] {
         problems.push(`kafka.brokers[${index}]: port must be between 1 and 65535`);
       }
     });
+  }
+  const ssl: unknown = options.kafka?.ssl;
+  if (ssl !== undefined && typeof ssl !== 'boolean' && (ssl === null || typeof ssl !== 'object')) {
+    problems.push('kafka.ssl: must be true, false or TLS options { ca, cert, key, ... }');
+  }
+  const sasl = options.kafka?.sasl as unknown;
+  if (sasl !== null && typeof sasl === 'object') {
+    const { mechanism, authenticationProvider } = sasl as Record<string, unknown>;
+    const known =
+      typeof mechanism === 'string' &&
+      (SASL_MECHANISMS.includes(mechanism.toLowerCase()) ||
+        typeof authenticationProvider === 'function');
+    if (!known) {
+      problems.push(
+        `kafka.sasl.mechanism: must be one of ${SASL_MECHANISMS.join(', ')} ` +
+          `(or come with an authenticationProvider)`,
+      );
+    }
   }
   checkPluggable(problems, 'topicMapper', options.topicMapper, ['incoming', 'outgoing']);
   checkPluggable(problems, 'deserializer', options.deserializer, ['deserialize']);

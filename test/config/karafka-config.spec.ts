@@ -301,6 +301,38 @@ describe('resolveConfig', () => {
       ]);
     });
 
+    it('rejects kafka.ssl that is neither a boolean nor TLS options', () => {
+      expect(problemsOf({ ...minimal, kafka: { ...minimal.kafka, ssl: 'yes' } })).toEqual([
+        'kafka.ssl: must be true, false or TLS options { ca, cert, key, ... }',
+      ]);
+      for (const ssl of [true, false, { rejectUnauthorized: false }]) {
+        expect(() => resolveConfig({ ...minimal, kafka: { ...minimal.kafka, ssl } })).not.toThrow();
+      }
+    });
+
+    it('rejects an unknown SASL mechanism unless it brings an authenticationProvider', () => {
+      expect(
+        problemsOf({
+          ...minimal,
+          kafka: {
+            ...minimal.kafka,
+            sasl: { mechanism: 'scram-sha-1', username: 'u', password: 'p' },
+          },
+        }),
+      ).toEqual([
+        'kafka.sasl.mechanism: must be one of plain, scram-sha-256, scram-sha-512, aws, oauthbearer (or come with an authenticationProvider)',
+      ]);
+      for (const sasl of [
+        { mechanism: 'plain', username: 'u', password: 'p' },
+        { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' },
+        { mechanism: 'custom', authenticationProvider: () => ({}) },
+      ]) {
+        expect(() =>
+          resolveConfig({ ...minimal, kafka: { ...minimal.kafka, sasl: sasl as never } }),
+        ).not.toThrow();
+      }
+    });
+
     it('rejects heartbeatInterval equal to or above sessionTimeout, including against the default', () => {
       const line = 'consumer.heartbeatInterval: must be lower than consumer.sessionTimeout';
       expect(
