@@ -23,6 +23,7 @@ export class AsyncQueue {
   private readonly ready: AsyncBatch[] = [];
   private timer?: NodeJS.Timeout;
   private inFlight = 0;
+  private inFlightMessages = 0;
   private idle: Array<() => void> = [];
   private readonly onLinger = () => {
     this.timer = undefined;
@@ -42,9 +43,9 @@ export class AsyncQueue {
     return new AsyncDeliveryHandle(batch, message);
   }
 
-  /** Messages queued and not yet handed to Kafka. */
+  /** Messages queued or in flight: not acknowledged yet. */
   get pending(): number {
-    let count = this.current?.size ?? 0;
+    let count = (this.current?.size ?? 0) + this.inFlightMessages;
     for (const batch of this.ready) count += batch.size;
     return count;
   }
@@ -74,8 +75,10 @@ export class AsyncQueue {
     while (this.inFlight < this.options.maxInFlight && this.ready.length > 0) {
       const batch = this.ready.shift()!;
       this.inFlight++;
+      this.inFlightMessages += batch.size;
       void this.options.send(batch).finally(() => {
         this.inFlight--;
+        this.inFlightMessages -= batch.size;
         this.pump();
         if (this.inFlight === 0 && this.ready.length === 0 && this.current === undefined) {
           const waiters = this.idle;

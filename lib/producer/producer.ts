@@ -113,7 +113,7 @@ export class Producer implements OnApplicationShutdown {
     return this.buffered.length;
   }
 
-  /** Messages of `produceAsync` waiting for their batch to be sent. */
+  /** Messages of `produceAsync` not acknowledged yet (queued or in flight). */
   get pendingAsync(): number {
     return this.queue.pending;
   }

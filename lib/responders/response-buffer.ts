@@ -121,7 +121,7 @@ function toMessage(
   } catch (error) {
     throw new ResponderDeliveryError(
       consumer,
-      `the response to "${response.topic}" cannot be serialized by ${responder.serializer.constructor.name}`,
+      `the response to "${response.topic}" cannot be serialized by ${serializerName(responder)}`,
       error,
     );
   }
@@ -132,4 +132,9 @@ function toMessage(
   if (options.partition !== undefined) message.partition = options.partition;
   if (options.partitionKey !== undefined) message.partitionKey = options.partitionKey;
   return message;
+}
+
+function serializerName({ serializer }: ResolvedResponder): string {
+  const name = (serializer as { constructor?: { name?: string } }).constructor?.name;
+  return name && name !== 'Object' ? name : 'its serializer';
 }

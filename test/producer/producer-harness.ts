@@ -70,7 +70,11 @@ export interface ReadMessage {
 
 /** Reads `count` messages of a topic from the beginning with a plain kafkajs consumer. */
 export async function readMessages(topic: string, count: number): Promise<ReadMessage[]> {
-  const consumer = testKafka().consumer({ groupId: uniqueName('producer-read') });
+  // A short fetch wait: disconnect waits for the fetch in flight.
+  const consumer = testKafka().consumer({
+    groupId: uniqueName('producer-read'),
+    maxWaitTimeInMs: 100,
+  });
   const received: ReadMessage[] = [];
   await consumer.connect();
   try {
