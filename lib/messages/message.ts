@@ -47,11 +47,14 @@ export class Message<T = unknown> {
   /** Headers as UTF-8 strings (the first value of a repeated header). */
   get headers(): Readonly<Record<string, string | undefined>> {
     if (!this.decodedHeaders) {
-      const decoded: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(this.source.headers ?? {})) {
-        const first = Array.isArray(value) ? value[0] : value;
-        decoded[name] = first === undefined ? undefined : first.toString();
-      }
+      // fromEntries defines own properties: a header named "__proto__" is kept, not swallowed
+      // by the prototype setter as `decoded[name] = value` would.
+      const decoded = Object.fromEntries(
+        Object.entries(this.source.headers ?? {}).map(([name, value]) => {
+          const first = Array.isArray(value) ? value[0] : value;
+          return [name, first === undefined ? undefined : first.toString()];
+        }),
+      ) as Record<string, string | undefined>;
       this.decodedHeaders = Object.freeze(decoded);
     }
     return this.decodedHeaders;

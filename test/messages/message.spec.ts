@@ -73,6 +73,15 @@ describe('Message', () => {
     expect(message.rawHeaders.trace).toEqual([Buffer.from('first'), Buffer.from('second')]);
   });
 
+  it('keeps a header named __proto__ as an ordinary header', () => {
+    const { context } = batch();
+    const headers = JSON.parse('{"__proto__":"evil","ok":"yes"}') as Record<string, string>;
+    const message = new Message(kafkaMessage({ headers }), context);
+    expect(Object.keys(message.headers)).toEqual(['__proto__', 'ok']);
+    expect(Object.getOwnPropertyDescriptor(message.headers, '__proto__')?.value).toBe('evil');
+    expect(Object.getPrototypeOf(message.headers)).toBe(Object.prototype);
+  });
+
   it('decodes headers once and returns a frozen object', () => {
     const { context } = batch();
     const message = new Message(kafkaMessage(), context);
