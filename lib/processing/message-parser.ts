@@ -55,7 +55,11 @@ export function createMessageParser(route: Route, monitor: Monitor): (message: M
 function describe(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((text) => `${path}: ${text}`);
+    // class-validator's texts start with the property name; the path already says it.
+    const own = Object.values(error.constraints ?? {}).map(
+      (text) =>
+        `${path}: ${text.startsWith(`${error.property} `) ? text.slice(error.property.length + 1) : text}`,
+    );
     return [...own, ...describe(error.children ?? [], path)];
   });
 }

@@ -157,6 +157,7 @@ describe('errors, retries and offsets on a real broker', () => {
     await produceRaw(topic, [
       { value: JSON.stringify({ id: 'o1', quantity: 2 }) },
       { value: JSON.stringify({ id: 'o2', quantity: 0 }) },
+      { value: JSON.stringify([{ id: 'o3', quantity: 1 }]) },
     ]);
     const results: string[] = [];
 
@@ -175,11 +176,10 @@ describe('errors, retries and offsets on a real broker', () => {
 
     const app = await startKarafkaApp({ clientId: uniqueName('c'), providers: [OrdersConsumer] });
     apps.push(app);
-    await eventually(() => results.length >= 2, 20_000, 'two messages');
+    await eventually(() => results.length >= 3, 20_000, 'three messages');
     expect(results[0]).toBe('true:4');
-    expect(results[1]).toMatch(
-      /OrderDto validation failed: quantity: quantity must not be less than 1/,
-    );
+    expect(results[2]).toMatch(/payload must be an object to become a OrderDto, got an array/);
+    expect(results[1]).toMatch(/OrderDto validation failed: quantity: must not be less than 1/);
   });
 
   it('manual offsets: unmarked messages come back after a restart, marked ones do not', async () => {
