@@ -20,11 +20,9 @@ export function createMessageParser(route: Route, monitor: Monitor): (message: M
       throw fail(message, error instanceof Error ? error.message : String(error), error);
     }
     if (!dto) return value;
-    if (value === null || typeof value !== 'object') {
-      throw fail(
-        message,
-        `payload must be an object to become a ${dto.name}, got ${value === null ? 'null' : typeof value}`,
-      );
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+      throw fail(message, `payload must be an object to become a ${dto.name}, got ${kind}`);
     }
     const instance = plainToInstance(dto, value);
     const errors = validateSync(instance);
