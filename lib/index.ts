@@ -48,6 +48,23 @@ export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 export { Responds } from './responders/responds.decorator.js';
 export type { ResponderDeclaration, RespondsOptions } from './responders/responder-declaration.js';
 export type { RespondToOptions } from './responders/respond-to-options.js';
+export {
+  ResponderDeliveryError,
+  ResponderUsageError,
+} from './responders/responder-usage.error.js';
+export { ResponseBuffer, type BufferedResponse } from './responders/response-buffer.js';
+export {
+  describeFlow,
+  flowAsJson,
+  flowAsMermaid,
+  flowEntries,
+  responderRule,
+  type FlowEntry,
+  type FlowResponder,
+} from './responders/flow.js';
+
+// Producer
+export * from './producer/index.js';
 
 // Serialization, mapping, instrumentation, connection
 export * from './serialization/index.js';
