@@ -48,10 +48,7 @@ export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 export { Responds } from './responders/responds.decorator.js';
 export type { ResponderDeclaration, RespondsOptions } from './responders/responder-declaration.js';
 export type { RespondToOptions } from './responders/respond-to-options.js';
-export {
-  ResponderDeliveryError,
-  ResponderUsageError,
-} from './responders/responder-usage.error.js';
+export { ResponderDeliveryError, ResponderUsageError } from './responders/responder-usage.error.js';
 export { ResponseBuffer, type BufferedResponse } from './responders/response-buffer.js';
 export {
   describeFlow,
