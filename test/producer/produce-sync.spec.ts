@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrefixTopicMapper } from '../../lib/mapping/topic-mapper.js';
+import { DeliveryFailedError } from '../../lib/producer/producer.errors.js';
 import { createTopic, uniqueName } from '../support/kafka.js';
 import {
   messageCount,
@@ -104,6 +105,27 @@ describe('Producer.produceSync / produceManySync', () => {
     const report = await harness.producer.produceSync({ topic: 'orders', payload: { id: 7 } });
     expect(report).toMatchObject({ topic: 'orders', kafkaTopic: `${prefix}orders`, offset: '0' });
     expect(await messageCount(`${prefix}orders`)).toBe(1);
+  });
+
+  it('rejects with DeliveryFailedError when Kafka refuses, and reports it to the monitor', async () => {
+    const topic = uniqueName('sync-refused');
+    await createTopic(topic);
+    // Our limit is raised above the broker's message.max.bytes (about 1 MiB): Kafka refuses.
+    harness = await producerHarness({ producer: { maxPayloadSize: 3_000_000 } }, [
+      'error.occurred',
+    ]);
+    const failure = harness.producer.produceSync({ topic, payload: Buffer.alloc(2_000_000) });
+    await expect(failure).rejects.toBeInstanceOf(DeliveryFailedError);
+    await expect(failure).rejects.toThrow(
+      new RegExp(`Delivery of 1 message to "${topic}" failed: .*larger than the max message size`),
+    );
+    expect(harness.events.map((e) => e.payload)).toMatchObject([
+      { type: 'producer.produce_sync.error', topic },
+    ]);
+    await expect(
+      harness.producer.produceSync({ topic, payload: 'x', partition: 4 }),
+    ).rejects.toThrow(/partition 4 does not exist: topic ".*" has 1 partition \(0-0\)/);
+    expect(await messageCount(topic)).toBe(0);
   });
 
   it('creates a missing topic on first produce (allowAutoTopicCreation)', async () => {

@@ -83,6 +83,23 @@ describe('Producer features', () => {
     expect(producer.closed).toBe(true);
   });
 
+  it('idempotent: sends with acks -1 and refuses variants or config without it', async () => {
+    const topic = uniqueName('idempotent');
+    await createTopic(topic);
+    harness = await producerHarness({ producer: { idempotent: true } });
+    const reports = await harness.producer.produceManySync([
+      { topic, payload: 'a' },
+      { topic, payload: 'b' },
+    ]);
+    expect(reports.map((r) => r.offset)).toEqual(['0', '1']);
+    expect(() => harness!.producer.with({ acks: 1 })).toThrow(
+      /acks 1 is not allowed: the producer is idempotent/,
+    );
+    await expect(producerHarness({ producer: { idempotent: true, acks: 0 } })).rejects.toThrow(
+      /producer.acks: must be -1 \(all\) when producer.idempotent is true/,
+    );
+  });
+
   it('buffer collects without sending; flushSync sends and reports, flushAsync queues', async () => {
     const topic = uniqueName('buffer');
     await createTopic(topic);
