@@ -2,13 +2,33 @@ import { Command, CommanderError } from 'commander';
 import { KarafkaError } from '../errors/karafka.error.js';
 import { packageVersion } from '../utils/package-root.js';
 import { brokerCommand } from './broker.command.js';
+import { consoleCommand } from './console.command.js';
+import { flowCommand } from './flow.command.js';
+import { infoCommand } from './info.command.js';
+import { installCommand } from './install.command.js';
+import { serverCommand } from './server.command.js';
+import { topicsCommand } from './topics.command.js';
 
 export function buildProgram(): Command {
   const program = new Command('karafka')
     .description('nestjs-karafka: Kafka consumers and producers for NestJS')
     .version(packageVersion())
+    .option(
+      '-b, --boot <file>',
+      'the boot file: its default export is the Nest root module (default: package.json "karafka.boot")',
+    )
     .exitOverride();
-  program.addCommand(brokerCommand());
+  for (const command of [
+    serverCommand(),
+    flowCommand(),
+    infoCommand(),
+    topicsCommand(),
+    consoleCommand(),
+    installCommand(),
+    brokerCommand(),
+  ]) {
+    program.addCommand(command);
+  }
   return program;
 }
 
@@ -22,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof KarafkaError) {
       console.error(`karafka: ${error.message}`);
+      if (process.env.KARAFKA_DEBUG)
+        console.error(error.cause instanceof Error ? error.cause : error);
       return 1;
     }
     throw error;

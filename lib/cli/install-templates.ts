@@ -1,0 +1,87 @@
+/** Files `karafka install` writes into a Nest project. */
+
+export type TestFramework = 'vitest' | 'jest' | 'node';
+
+export function bootFileTemplate(): string {
+  return `// The karafka CLI loads the app from the build of this file (package.json "karafka.boot").
+export { AppModule as default } from './app.module.js';
+`;
+}
+
+export function exampleConsumerTemplate(): string {
+  return `import { Injectable, Logger } from '@nestjs/common';
+import { BaseConsumer, Consumer, type Messages } from 'nestjs-karafka';
+
+export interface ExampleEvent {
+  id: string;
+  [field: string]: unknown;
+}
+
+/**
+ * Consumes the \`example\` topic a batch at a time. Produce to it with
+ * \`producer.produceSync({ topic: 'example', payload: { id: '1' } })\`.
+ */
+@Injectable()
+@Consumer('example', { batch: true })
+export class ExampleConsumer extends BaseConsumer<ExampleEvent> {
+  private readonly logger = new Logger(ExampleConsumer.name);
+  /** Ids seen by this instance (one instance per partition, kept across batches). */
+  readonly seen: string[] = [];
+
+  async consume(messages: Messages<ExampleEvent>): Promise<void> {
+    for (const message of messages) {
+      this.seen.push(message.payload.id);
+    }
+    this.logger.log(\`consumed \${messages.size} message(s), \${this.seen.length} so far\`);
+  }
+}
+`;
+}
+
+const TEST_IMPORTS: Record<TestFramework, string> = {
+  vitest: "import { describe, expect, it } from 'vitest';\n",
+  jest: '',
+  node: "import assert from 'node:assert/strict';\nimport { describe, it } from 'node:test';\n",
+};
+
+const TEST_ASSERTION: Record<TestFramework, string> = {
+  vitest: "expect(consumer.seen).toEqual(['a', 'b']);",
+  jest: "expect(consumer.seen).toEqual(['a', 'b']);",
+  node: "assert.deepEqual(consumer.seen, ['a', 'b']);",
+};
+
+export function exampleConsumerSpecTemplate(framework: TestFramework): string {
+  return `${TEST_IMPORTS[framework]}import type { Messages } from 'nestjs-karafka';
+import { ExampleConsumer, type ExampleEvent } from './example.consumer.js';
+
+/** A batch as consume() sees it: only what the consumer reads (iteration, size, payload). */
+function messagesOf(payloads: ExampleEvent[]): Messages<ExampleEvent> {
+  const list = payloads.map((payload, offset) => ({ payload, offset: String(offset), key: null }));
+  return {
+    size: list.length,
+    payloads,
+    [Symbol.iterator]: () => list[Symbol.iterator](),
+  } as unknown as Messages<ExampleEvent>;
+}
+
+describe('ExampleConsumer', () => {
+  it('consumes a batch', async () => {
+    const consumer = new ExampleConsumer();
+    await consumer.consume(messagesOf([{ id: 'a' }, { id: 'b' }]));
+    ${TEST_ASSERTION[framework]}
+  });
+});
+`;
+}
+
+export function karafkaModuleCall(clientId: string): string[] {
+  return [
+    'KarafkaModule.forRoot({',
+    `  clientId: '${clientId}',`,
+    "  kafka: { brokers: [process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'] },",
+    '}),',
+  ];
+}
+
+export const KARAFKA_IMPORT = "import { KarafkaModule } from 'nestjs-karafka';";
+export const CONSUMER_IMPORT = "import { ExampleConsumer } from './consumers/example.consumer.js';";

@@ -1,0 +1,117 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Command } from 'commander';
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import { KARAFKA_CONFIG } from '../karafka.constants.js';
+import { RouteRegistry } from '../routing/route-registry.js';
+import { KarafkaServer, type RouteSelection } from '../server/karafka.server.js';
+import { bootApp } from './boot.js';
+import { exitWhenIdle } from './process.js';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/** Exit codes of `karafka server`. */
+export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
+
+interface ServerFlags {
+  consumerGroups?: string[];
+  topics?: string[];
+}
+
+/** `karafka server`: consumes the routed topics until SIGINT, SIGTERM or SIGQUIT. */
+export function serverCommand(): Command {
+  return new Command('server')
+    .description(
+      'consume the routed topics (no HTTP) until SIGINT, SIGTERM or SIGQUIT; ' +
+        'exit code 0 after a clean stop, 2 after a forced one (shutdownTimeout), 1 on a boot error',
+    )
+    .option(
+      '-g, --consumer-groups <names>',
+      'only these consumer groups (names or ids, comma-separated)',
+      list,
+    )
+    .option('-t, --topics <topics>', 'only these route topics (comma-separated)', list)
+    .action(async (flags: ServerFlags, command: Command) => {
+      const stopSignal = waitForStopSignal();
+      try {
+        process.exitCode = await serve(command, flags, stopSignal.promise);
+      } finally {
+        stopSignal.dispose();
+        exitWhenIdle();
+      }
+    });
+}
+
+async function serve(
+  command: Command,
+  flags: ServerFlags,
+  stopSignal: Promise<StopSignal>,
+): Promise<number> {
+  const app = await bootApp(command, { logger: ['log', 'error', 'warn'] });
+  const server = app.get(KarafkaServer);
+  const selection: RouteSelection = { groups: flags.consumerGroups, topics: flags.topics };
+  try {
+    await server.select(selection).start();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  console.log(banner(app, selection));
+
+  const signal = await stopSignal;
+  console.log(`karafka: ${signal} received, stopping (a second signal forces the exit)...`);
+  const { forced } = await server.close();
+  await app.close();
+  const timeout = app.get<symbol, KarafkaConfig>(KARAFKA_CONFIG).shutdownTimeout;
+  if (forced) {
+    console.error(
+      `karafka: forced stop: work still in flight after shutdownTimeout (${timeout} ms).`,
+    );
+    return SERVER_EXIT.forced;
+  }
+  console.log('karafka: stopped.');
+  return SERVER_EXIT.clean;
+}
+
+function banner(app: INestApplicationContext, selection: RouteSelection): string {
+  const config = app.get<symbol, KarafkaConfig>(KARAFKA_CONFIG);
+  const groups = app.get(RouteRegistry).table.select(selection).groups;
+  return [
+    `karafka server: clientId ${config.clientId}, brokers ${config.kafka.brokers.join(', ')}`,
+    ...groups.map(
+      (group) =>
+        `  consumer group ${group.id}: ${group.routes.map((route) => route.topic).join(', ')}`,
+    ),
+    `karafka: consuming (pid ${process.pid}). SIGINT, SIGTERM or SIGQUIT stops gracefully.`,
+  ].join('\n');
+}
+
+/** Resolves on the first stop signal; a second one exits at once with the forced-stop code. */
+function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } {
+  let received = false;
+  let resolveSignal!: (signal: StopSignal) => void;
+  const promise = new Promise<StopSignal>((resolve) => (resolveSignal = resolve));
+  const handlers = STOP_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (received) {
+        console.error(`karafka: ${signal} received again, exiting now.`);
+        process.exit(SERVER_EXIT.forced);
+      }
+      received = true;
+      resolveSignal(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return {
+    promise,
+    dispose: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)),
+  };
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

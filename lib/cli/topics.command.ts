@@ -1,0 +1,192 @@
+import { Command } from 'commander';
+import type { Admin } from 'kafkajs';
+import { createInterface } from 'node:readline/promises';
+import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { RouteRegistry } from '../routing/route-registry.js';
+import { KarafkaError } from '../errors/karafka.error.js';
+import { withApp } from './boot.js';
+import { plural, table } from './output.js';
+import {
+  declarationText,
+  declaredTopics,
+  describeAction,
+  planTopics,
+  type DeclaredTopic,
+  type TopicAction,
+} from './topics-plan.js';
+
+interface TopicsFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+type TopicsTask = (admin: Admin, declared: DeclaredTopic[], flags: TopicsFlags) => Promise<void>;
+
+/** `karafka topics list|create|migrate|delete`: the topics the routing declares, in Kafka. */
+export function topicsCommand(): Command {
+  const topics = new Command('topics').description(
+    'manage the routed topics in Kafka (partitions, replication factor and settings from @Consumer(topic, { config }))',
+  );
+  topics
+    .command('list')
+    .description('show declared topics beside what the broker has')
+    .action(run(list));
+  topics
+    .command('create')
+    .description('create the declared topics that do not exist')
+    .option('--dry-run', 'print the plan and change nothing')
+    .action(run((admin, declared, flags) => apply(admin, declared, flags, { grow: false })));
+  topics
+    .command('migrate')
+    .description(
+      'create missing topics and add partitions where fewer than declared (never shrinks)',
+    )
+    .option('--dry-run', 'print the plan and change nothing')
+    .action(run((admin, declared, flags) => apply(admin, declared, flags, { grow: true })));
+  topics
+    .command('delete')
+    .description('delete the routed topics (asks for confirmation unless --yes)')
+    .option('--dry-run', 'print what would be deleted and change nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .action(run(remove));
+  return topics;
+}
+
+function run(task: TopicsTask) {
+  return async (flags: TopicsFlags, command: Command): Promise<void> => {
+    await withApp(command, { logger: ['error'] }, async (app) => {
+      const declared = declaredTopics(app.get(RouteRegistry).table.routes);
+      if (!declared.length) {
+        console.log('No routed topics: no @Consumer classes among the providers.');
+        return;
+      }
+      const admin = app.get(KafkaClientFactory).create('admin').admin();
+      await admin.connect();
+      try {
+        await task(admin, declared, flags);
+      } finally {
+        await admin.disconnect();
+      }
+    });
+  };
+}
+
+async function list(admin: Admin, declared: DeclaredTopic[]): Promise<void> {
+  const existing = await existingPartitions(admin, declared);
+  const rows = declared.map((topic) => {
+    const partitions = existing.get(topic.name);
+    const state =
+      partitions === undefined
+        ? 'missing (topics create)'
+        : partitions < topic.partitions
+          ? 'fewer partitions than declared (topics migrate)'
+          : partitions > topic.partitions
+            ? 'more partitions than declared (Kafka never shrinks)'
+            : 'ok';
+    return [
+      topic.name,
+      String(topic.partitions),
+      partitions === undefined ? '-' : String(partitions),
+      String(topic.replicationFactor),
+      state,
+    ];
+  });
+  console.log(table([['TOPIC', 'DECLARED', 'EXISTING', 'REPLICATION', 'STATE'], ...rows]));
+}
+
+async function apply(
+  admin: Admin,
+  declared: DeclaredTopic[],
+  flags: TopicsFlags,
+  options: { grow: boolean },
+): Promise<void> {
+  const plan = planTopics(declared, await existingPartitions(admin, declared), options);
+  const changes = plan.filter((action) => action.kind === 'create' || action.kind === 'grow');
+  console.log(`Plan (${plural(changes.length, 'change')}):`);
+  console.log(plan.map((action) => `  ${describeAction(action)}`).join('\n'));
+  if (flags.dryRun) {
+    console.log('Dry run: nothing changed.');
+    return;
+  }
+  for (const action of changes) await execute(admin, action);
+  console.log(changes.length ? 'Done.' : 'Nothing to do.');
+}
+
+async function execute(admin: Admin, action: TopicAction): Promise<void> {
+  const { topic } = action;
+  if (action.kind === 'create') {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: topic.name,
+          numPartitions: topic.partitions,
+          replicationFactor: topic.replicationFactor,
+          configEntries: Object.entries(topic.settings).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
+    console.log(`created ${topic.name} (${declarationText(topic)})`);
+  } else if (action.kind === 'grow') {
+    await admin.createPartitions({
+      topicPartitions: [{ topic: topic.name, count: topic.partitions }],
+    });
+    console.log(`grew ${topic.name} from ${action.from} to ${topic.partitions} partitions`);
+  }
+}
+
+async function remove(admin: Admin, declared: DeclaredTopic[], flags: TopicsFlags): Promise<void> {
+  const existing = await existingPartitions(admin, declared);
+  const doomed = declared.filter((topic) => existing.has(topic.name)).map((topic) => topic.name);
+  const absent = declared.filter((topic) => !existing.has(topic.name)).map((topic) => topic.name);
+  console.log(`Plan (${plural(doomed.length, 'topic')} to delete):`);
+  for (const name of doomed) console.log(`  delete  ${name}`);
+  for (const name of absent) console.log(`  skip    ${name} (does not exist)`);
+  if (flags.dryRun) {
+    console.log('Dry run: nothing changed.');
+    return;
+  }
+  if (!doomed.length) {
+    console.log('Nothing to do.');
+    return;
+  }
+  if (
+    !flags.yes &&
+    !(await confirm(`Delete ${plural(doomed.length, 'topic')} and their messages?`))
+  ) {
+    console.log('Nothing deleted.');
+    return;
+  }
+  for (const name of doomed) {
+    await admin.deleteTopics({ topics: [name] });
+    console.log(`deleted ${name}`);
+  }
+  console.log('Done.');
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw new KarafkaError(
+      'Refusing to delete topics without confirmation: stdin is not a terminal. Pass --yes.',
+    );
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question(`${question} Type "yes" to confirm: `);
+    return answer.trim().toLowerCase() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+/** Partition counts of the declared topics that exist. */
+async function existingPartitions(
+  admin: Admin,
+  declared: readonly DeclaredTopic[],
+): Promise<Map<string, number>> {
+  const names = new Set(await admin.listTopics());
+  const present = declared.map((topic) => topic.name).filter((name) => names.has(name));
+  if (!present.length) return new Map();
+  const metadata = await admin.fetchTopicMetadata({ topics: present });
+  return new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+}
