@@ -79,6 +79,9 @@ export class ConsumerGroupListener implements PartitionHost {
       minBytes: settings.minBytes,
       maxWaitTimeInMs: settings.maxWaitTime,
       allowAutoTopicCreation: true,
+      // kafkajs would restart a crashed consumer within a few hundred ms, again and again while
+      // the broker is down; we restart it ourselves with exponential backoff instead.
+      retry: { ...config.kafka.retry, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
     consumer.on(
