@@ -55,7 +55,7 @@ export function install(root: string, force: boolean): InstallReport {
   const write = (file: string, content: string) => {
     const path = join(root, file);
     if (existsSync(path) && !force) {
-      report.skipped.push(file);
+      report.skipped.push(`${file} (exists; --force replaces it)`);
       return;
     }
     mkdirSync(dirname(path), { recursive: true });
