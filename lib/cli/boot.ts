@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KarafkaError } from '../errors/karafka.error.js';
+import { exitWhenIdle } from './process.js';
 
 /** The app could not be found, loaded or started. The CLI prints the message and exits 1. */
 export class BootError extends KarafkaError {}
@@ -108,7 +109,7 @@ export async function bootApp(
   return app;
 }
 
-/** Boots the app, runs `fn`, always closes the app. */
+/** Boots the app, runs `fn`, always closes the app; then lets the process end (see exitWhenIdle). */
 export async function withApp<T>(
   command: Command,
   options: BootOptions,
@@ -119,6 +120,7 @@ export async function withApp<T>(
     return await fn(app);
   } finally {
     await app.close();
+    exitWhenIdle();
   }
 }
 
