@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KarafkaError } from '../errors/karafka.error.js';
-import { editAppModule } from './app-module-edit.js';
+import { editAppModule, manualLines } from './app-module-edit.js';
 import { DEFAULT_BOOT_FILE } from './boot.js';
 import {
   bootFileTemplate,
@@ -95,16 +95,15 @@ export function install(root: string, force: boolean): InstallReport {
     report.skipped.push('src/app.module.ts (already imports KarafkaModule)');
   } else {
     report.skipped.push(`src/app.module.ts (${edit.reason})`);
-    report.notes.push(
-      `Add this to src/app.module.ts by hand:\n${edit.lines.map((line) => `  ${line}`).join('\n')}`,
-    );
+    report.notes.push(`Add this to src/app.module.ts by hand:\n${manualNote(clientId)}`);
   }
   return report;
 }
 
 function manualNote(clientId: string): string {
-  const edit = editAppModule('', clientId);
-  return edit.kind === 'manual' ? edit.lines.map((line) => `  ${line}`).join('\n') : '';
+  return manualLines(clientId)
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 /** A client id from the package name: `@acme/Shop API` -> `acme-shop-api`. */
