@@ -1,0 +1,103 @@
+import type { KarafkaEvent, KarafkaListener } from 'nestjs-karafka';
+
+export interface KarafkaMetrics {
+  since: string;
+  /** event name -> how many times it was published */
+  events: Record<string, number>;
+  /** messages consumed (sum of `consumer.consumed` counts), per route topic */
+  messagesConsumed: Record<string, number>;
+  /** `error.occurred` by error type */
+  errors: Record<string, number>;
+}
+
+/**
+ * A monitor listener: the monitor calls each `onEventName` method for its event
+ * (`onConsumerConsumed` for `consumer.consumed`). It counts what the framework does.
+ *
+ * Only event methods may start with `on` + a capital letter (the monitor rejects any other),
+ * so Nest lifecycle hooks such as `onModuleInit` live in MetricsRegistrar, not here.
+ */
+export class KarafkaEventCounter implements KarafkaListener {
+  private readonly since = new Date().toISOString();
+  private readonly events = new Map<string, number>();
+  private readonly consumed = new Map<string, number>();
+  private readonly errors = new Map<string, number>();
+
+  onAppInitialized(event: KarafkaEvent<'app.initialized'>): void {
+    this.count(event);
+  }
+  onAppRunning(event: KarafkaEvent<'app.running'>): void {
+    this.count(event);
+  }
+  onAppStopping(event: KarafkaEvent<'app.stopping'>): void {
+    this.count(event);
+  }
+  onAppStopped(event: KarafkaEvent<'app.stopped'>): void {
+    this.count(event);
+  }
+  onConnectionClientConnected(event: KarafkaEvent<'connection.client.connected'>): void {
+    this.count(event);
+  }
+  onConnectionClientCrashed(event: KarafkaEvent<'connection.client.crashed'>): void {
+    this.count(event);
+  }
+  onConnectionListenerFetchLoopReceived(
+    event: KarafkaEvent<'connection.listener.fetch_loop.received'>,
+  ): void {
+    this.count(event);
+  }
+  onConsumerConsumed(event: KarafkaEvent<'consumer.consumed'>): void {
+    this.count(event);
+    const { topic, count } = event.payload;
+    this.consumed.set(topic, (this.consumed.get(topic) ?? 0) + count);
+  }
+  onConsumerConsumingPause(event: KarafkaEvent<'consumer.consuming.pause'>): void {
+    this.count(event);
+  }
+  onConsumerConsumingRetry(event: KarafkaEvent<'consumer.consuming.retry'>): void {
+    this.count(event);
+  }
+  onConsumerRevoked(event: KarafkaEvent<'consumer.revoked'>): void {
+    this.count(event);
+  }
+  onConsumerOffsetsCommitted(event: KarafkaEvent<'consumer.offsets.committed'>): void {
+    this.count(event);
+  }
+  onRebalancePartitionsAssigned(event: KarafkaEvent<'rebalance.partitions_assigned'>): void {
+    this.count(event);
+  }
+  onRebalancePartitionsRevoked(event: KarafkaEvent<'rebalance.partitions_revoked'>): void {
+    this.count(event);
+  }
+  onMessageDeserializeError(event: KarafkaEvent<'message.deserialize.error'>): void {
+    this.count(event);
+  }
+  onMessageProducedSync(event: KarafkaEvent<'message.produced_sync'>): void {
+    this.count(event);
+  }
+  onResponderResponded(event: KarafkaEvent<'responder.responded'>): void {
+    this.count(event);
+  }
+  onErrorOccurred(event: KarafkaEvent<'error.occurred'>): void {
+    this.count(event);
+    const { type } = event.payload;
+    this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
+  }
+
+  snapshot(): KarafkaMetrics {
+    return {
+      since: this.since,
+      events: sorted(this.events),
+      messagesConsumed: sorted(this.consumed),
+      errors: sorted(this.errors),
+    };
+  }
+
+  private count(event: KarafkaEvent): void {
+    this.events.set(event.id, (this.events.get(event.id) ?? 0) + 1);
+  }
+}
+
+function sorted(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
+}
