@@ -39,6 +39,15 @@ export { RouteRegistry } from './routing/route-registry.js';
 export { RouteTable } from './routing/route-table.js';
 export { KarafkaRoutingError } from './routing/routing.error.js';
 
+// The transport
+export {
+  KarafkaServer,
+  type KarafkaServerEvents,
+  type KarafkaServerStatus,
+  type KarafkaStopResult,
+  type RouteSelection,
+} from './server/karafka.server.js';
+
 // Messages and consumers
 export * from './messages/index.js';
 export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base-consumer.js';

@@ -77,13 +77,13 @@ export function describeFlow(routes: readonly Route[]): string {
   return lines.join('\n');
 }
 
-/** The flow as JSON text (`karafka flow --json`): an array of FlowEntry. */
+/** The flow as JSON text (`karafka flow --format json`): an array of FlowEntry. */
 export function flowAsJson(routes: readonly Route[]): string {
   return JSON.stringify(flowEntries(routes), null, 2);
 }
 
 /**
- * The flow as a Mermaid `flowchart LR` (`karafka flow --mermaid`): one node per topic, one
+ * The flow as a Mermaid `flowchart LR` (`karafka flow --format mermaid`): one node per topic, one
  * edge per responder labelled with its rule. Node ids are generated (topic names may hold
  * characters Mermaid ids do not allow); labels are the topic names.
  */
