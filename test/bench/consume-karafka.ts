@@ -1,0 +1,62 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { KarafkaModule } from '../../lib/karafka.module.js';
+import type { Messages } from '../../lib/messages/messages.js';
+import { BaseConsumer } from '../../lib/processing/base-consumer.js';
+import { Consumer } from '../../lib/routing/consumer.decorator.js';
+import { KarafkaServer } from '../../lib/server/karafka.server.js';
+import type { BenchPayload } from './payload.js';
+import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
+import { startRssSampler, ThroughputMeter } from './stats.js';
+
+/**
+ * nestjs-karafka as a user writes it: one @Consumer class whose consume reads every payload
+ * (JSON, deserialized lazily by the framework). batch: true gets the fetched batch of a
+ * partition per call, batch: false one message per call.
+ */
+export async function consumeKarafka(input: TaskInput, batch: boolean): Promise<ThroughputResult> {
+  const rss = startRssSampler();
+  const meter = new ThroughputMeter(input.messages);
+  let calls = 0;
+  let checksum = 0;
+
+  @Consumer(input.topic, { batch })
+  class BenchConsumer extends BaseConsumer<BenchPayload> {
+    consume(messages: Messages<BenchPayload>): void {
+      calls += 1;
+      for (const message of messages) checksum += message.payload.id;
+      meter.add(messages.size);
+    }
+  }
+
+  @Module({
+    imports: [
+      KarafkaModule.forRoot({
+        clientId: `bench-karafka-${batch ? 'batch' : 'single'}-${input.runId}`,
+        kafka: { brokers: input.brokers },
+        logger: false,
+        concurrency: CONCURRENCY,
+        initialOffset: 'earliest',
+        consumer: {
+          maxBytes: FETCH.maxBytes,
+          maxBytesPerPartition: FETCH.maxBytesPerPartition,
+          minBytes: FETCH.minBytes,
+          maxWaitTime: FETCH.maxWaitTimeInMs,
+          sessionTimeout: FETCH.sessionTimeout,
+          heartbeatInterval: FETCH.heartbeatInterval,
+        },
+      }),
+    ],
+    providers: [BenchConsumer],
+  })
+  class BenchModule {}
+
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+  const server = app.get(KarafkaServer);
+  await server.start(); // resolves once the kafkajs consumer joined and runs
+  meter.ready();
+  await meter.done;
+  const peak = rss.stop();
+  await app.close();
+  return meter.result(peak, { consumeCalls: calls, checksum });
+}

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench`: starts a dedicated broker (unless KAFKA_BROKERS), fills a topic once, runs
+ * every variant BENCH_RUNS times in its own process, prints a table and writes
+ * test/bench/results.md and results.json. Env: BENCH_MESSAGES (500000), BENCH_RUNS (3),
+ * BENCH_PARTITIONS (6), BENCH_PRODUCE_MESSAGES, BENCH_LATENCY_MESSAGES (5000), BENCH_ROUTES (500),
+ * BENCH_ONLY (labels or kinds; then no results files are written), BENCH_CPU_PROF (labels).
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBroker, type BenchBroker } from './broker.js';
+import { deleteTopics, prepareConsumeTopic } from './data.js';
+import { machineInfo } from './machine.js';
+import { buildReport, type VariantRuns } from './report.js';
+import {
+  readSettings,
+  type LatencyResult,
+  type TaskInput,
+  type ThroughputResult,
+  type BootstrapResult,
+} from './settings.js';
+import { killActiveWorker, runWorker, selectedPlan, type PlannedTask } from './tasks.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// dist/test/bench -> test/bench (results live next to the sources)
+const resultsDir = join(here, '..', '..', '..', 'test', 'bench');
+
+const log = (line: string): void => {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+function describe(planned: PlannedTask, result: unknown): string {
+  if (planned.kind === 'consume' || planned.kind === 'produce') {
+    const r = result as ThroughputResult;
+    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB)`;
+  }
+  if (planned.kind === 'latency') {
+    const r = result as LatencyResult;
+    return `p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms, p99 ${r.p99Ms} ms`;
+  }
+  const r = result as BootstrapResult;
+  return `explore() ${r.exploreMs} ms; app ${r.initWithRoutesMs} ms with routes vs ${r.initBaselineMs} ms without`;
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const plan = selectedPlan();
+  const partial = Boolean(process.env.BENCH_ONLY);
+  const session = `bench-${Date.now().toString(36)}`;
+  log(
+    `${settings.messages} messages, ${settings.partitions} partitions, ${settings.runs} run(s); ` +
+      `${plan.length} variants: ${plan.map((t) => t.label).join(', ')}`,
+  );
+
+  let broker: BenchBroker | undefined;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping the worker and the broker...`);
+    killActiveWorker();
+    void (broker?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    broker = await startBroker(log);
+    const machine = machineInfo(broker.kafkaVersion);
+    if (machine.loadAverageAtStart[0]! > 0.5 * machine.cores) {
+      log(
+        `warning: load average ${machine.loadAverageAtStart[0]} on ${machine.cores} cores; figures will be noisy`,
+      );
+    }
+    const consumeTopic = `${session}-consume`;
+    if (plan.some((t) => t.kind === 'consume')) {
+      log(`producing the data set to ${consumeTopic}...`);
+      await prepareConsumeTopic(
+        broker.brokers,
+        consumeTopic,
+        settings.partitions,
+        settings.messages,
+        log,
+      );
+    }
+
+    const variants = new Map<string, VariantRuns>(
+      plan.map((t) => [t.label, { label: t.label, kind: t.kind, title: t.title, runs: [] }]),
+    );
+    // Runs interleave the variants, so a slow spell of the machine hits all of them alike.
+    for (let run = 1; run <= settings.runs; run++) {
+      for (const planned of plan) {
+        const runId = `${session}-${planned.label}-${run}`;
+        const input: TaskInput = {
+          task: planned.task,
+          brokers: broker.brokers,
+          topic: planned.kind === 'consume' ? consumeTopic : runId,
+          messages:
+            planned.kind === 'consume'
+              ? settings.messages
+              : planned.kind === 'produce'
+                ? settings.produceMessages
+                : settings.latencyMessages,
+          partitions: settings.partitions,
+          runId,
+          routes: settings.routes,
+          options: planned.options,
+        };
+        const started = Date.now();
+        const result = await runWorker(planned, input, settings.taskTimeoutMs, run);
+        variants.get(planned.label)!.runs.push(result);
+        const window = (result as ThroughputResult).notes?.profileWindowUs;
+        if (window && process.env.BENCH_CPU_PROF?.split(',').includes(planned.label)) {
+          log(`${planned.label} drain window for profile-summary: ${window}`);
+        }
+        log(
+          `run ${run}/${settings.runs} ${planned.kind} ${planned.label}: ${describe(planned, result)} ` +
+            `[${((Date.now() - started) / 1000).toFixed(1)} s]`,
+        );
+      }
+    }
+
+    const report = buildReport({
+      settings,
+      machine,
+      variants: [...variants.values()],
+      plan,
+      date: new Date(),
+      loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    });
+    process.stdout.write(`\n${report.table}\n\n`);
+    process.stdout.write(`ratios: ${JSON.stringify(report.json.ratios)}\n`);
+    if (partial) {
+      log('BENCH_ONLY is set: results.md / results.json left as they are');
+    } else {
+      writeFileSync(join(resultsDir, 'results.json'), `${JSON.stringify(report.json, null, 2)}\n`);
+      writeFileSync(join(resultsDir, 'results.md'), report.markdown);
+      log(`wrote ${join(resultsDir, 'results.md')} and results.json`);
+    }
+    await deleteTopics(broker.brokers, session).catch((error: unknown) =>
+      log(`could not delete the benchmark topics: ${String(error)}`),
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await broker?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
