@@ -1,0 +1,10 @@
+export {
+  createMessages,
+  type CreateMessagesOptions,
+  type TestMessageInput,
+} from './create-messages.js';
+export {
+  attachTestRuntime,
+  TestConsumerRuntime,
+  type RecordedResponse,
+} from './test-consumer-runtime.js';
