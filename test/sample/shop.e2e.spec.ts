@@ -1,12 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Admin, Consumer as KafkaConsumer } from 'kafkajs';
-import { describeFlow, RouteRegistry } from 'nestjs-karafka';
+import { describeFlow, KarafkaServer, RouteRegistry } from 'nestjs-karafka';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The sample reaches the server through 'nestjs-karafka' (dist/lib); the test takes the same class.
-import { KarafkaServer } from '../../dist/lib/server/karafka.server.js';
 import { AppModule } from '../../sample/src/app.module.js';
 import { configureApp } from '../../sample/src/configure-app.js';
 import { ensureTopics } from '../../sample/src/launcher/topics.js';
