@@ -28,9 +28,14 @@ function cpuModel(): string {
 }
 
 function packageVersion(name: string): string {
+  // Read the file: packages whose `exports` hide package.json cannot be require()d for it.
   try {
-    const require = createRequire(import.meta.url);
-    return (require(`${name}/package.json`) as { version: string }).version;
+    const main = createRequire(import.meta.url).resolve(name);
+    const root = main.slice(
+      0,
+      main.lastIndexOf(`node_modules/${name}/`) + `node_modules/${name}/`.length,
+    );
+    return (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

@@ -261,6 +261,8 @@ export function buildReport(opts: {
     "- The raw eachBatch and eachMessage consumers do not parse the payload (driver ceiling); nestjs-karafka and the Nest handler read every payload (JSON.parse). 'kafkajs eachBatch + JSON.parse' does that same work by hand, so karafka batch against it is the framework's own cost.",
     '- Producing: raw kafkajs `send` of 1,000-message chunks (JSON.stringify inside the clock), 1 or 5 requests in flight; `produceAsync` is called in a loop with objects and the clock stops when the last handle resolved and nothing is pending (the framework sends at most 1,000 messages per request, 5 in flight). The ratio uses the faster of the two raw figures.',
     '- Latency: one message at a time, awaited; the first 200 are warm-up.',
+    '- Runs interleave the variants and rotate their order within each group from run to run.',
+    '- Profiling: `BENCH_CPU_PROF=karafka-batch BENCH_ONLY=karafka-batch` writes a .cpuprofile per run (test/bench/profiles), the progress line prints the drain window, and `node dist/test/bench/profile-summary.js <file> 30 <window>` summarises self time by function and area.',
     '- Route table: `RoutesExplorer.explore()` on an initialized app with the generated @Consumer classes (the figure called routeTable500Ms); the createApplicationContext difference is shown beside it.',
     '',
   );

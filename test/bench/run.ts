@@ -43,6 +43,15 @@ function describe(planned: PlannedTask, result: unknown): string {
   return `explore() ${r.exploreMs} ms; app ${r.initWithRoutesMs} ms with routes vs ${r.initBaselineMs} ms without`;
 }
 
+function rotatedWithinKinds(plan: PlannedTask[], by: number): PlannedTask[] {
+  const kinds = [...new Set(plan.map((t) => t.kind))];
+  return kinds.flatMap((kind) => {
+    const group = plan.filter((t) => t.kind === kind);
+    const shift = by % group.length;
+    return [...group.slice(shift), ...group.slice(0, shift)];
+  });
+}
+
 async function main(): Promise<void> {
   const settings = readSettings();
   const plan = selectedPlan();
@@ -88,9 +97,10 @@ async function main(): Promise<void> {
     const variants = new Map<string, VariantRuns>(
       plan.map((t) => [t.label, { label: t.label, kind: t.kind, title: t.title, runs: [] }]),
     );
-    // Runs interleave the variants, so a slow spell of the machine hits all of them alike.
+    // Runs interleave the variants, so a slow spell of the machine hits all of them alike, and
+    // each run rotates the order within a kind, so no variant always goes first (cold broker).
     for (let run = 1; run <= settings.runs; run++) {
-      for (const planned of plan) {
+      for (const planned of rotatedWithinKinds(plan, run - 1)) {
         const runId = `${session}-${planned.label}-${run}`;
         const input: TaskInput = {
           task: planned.task,
