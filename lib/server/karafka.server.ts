@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer as KafkaConsumer } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
@@ -36,12 +41,14 @@ export interface RouteSelection {
 @Injectable()
 export class KarafkaServer
   extends Server<KarafkaServerEvents, KarafkaServerStatus>
-  implements CustomTransportStrategy, OnModuleDestroy
+  implements CustomTransportStrategy, OnApplicationBootstrap, OnModuleDestroy
 {
   private listeners: ConsumerGroupListener[] = [];
   private selection: RouteSelection = {};
   private stopping?: Promise<KarafkaStopResult>;
   private running = false;
+  private bootstrapped = false;
+  private startAfterBootstrap = false;
 
   constructor(
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
@@ -61,13 +68,37 @@ export class KarafkaServer
     return this;
   }
 
+  /**
+   * Nest's transport entry point. In a hybrid app, Nest's documented order
+   * (`connectMicroservice`, `startAllMicroservices`, then `listen`/`init`) calls this before the
+   * application's init hooks ran; consuming then starts right after bootstrap, so no `consume`
+   * ever runs before the app's providers finished `onModuleInit`. A failure to start later is
+   * published as `error.occurred` (`connection.client.error`) and logged.
+   */
   async listen(callback: (error?: unknown) => void): Promise<void> {
+    if (!this.bootstrapped) {
+      this.startAfterBootstrap = true;
+      callback();
+      return;
+    }
     try {
       await this.start();
       callback();
     } catch (error) {
       callback(error);
     }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.bootstrapped = true;
+    if (!this.startAfterBootstrap) return;
+    this.startAfterBootstrap = false;
+    await this.start().catch((error: unknown) => {
+      this.monitor.publish('error.occurred', { type: 'connection.client.error', error });
+      this.logger.error(
+        `Karafka could not start consuming: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   }
 
   /** Starts consuming; resolves once every consumer group's client runs. */
@@ -105,6 +136,7 @@ export class KarafkaServer
 
   /** Graceful stop within `shutdownTimeout`. Idempotent: later calls get the same result. */
   close(): Promise<KarafkaStopResult> {
+    this.startAfterBootstrap = false;
     if (!this.running) return this.stopping ?? Promise.resolve({ forced: false });
     this.stopping ??= this.stop('close');
     return this.stopping;

@@ -1,4 +1,4 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
@@ -152,16 +152,27 @@ describe('KarafkaServer', () => {
     expect(app.events.filter((e) => e.id === 'rebalance.partitions_assigned')).toHaveLength(1);
   }, 60_000);
 
-  it('runs as a Nest microservice strategy beside HTTP and stops with app.close()', async () => {
+  it('runs as a Nest microservice strategy beside HTTP, consumes only after init hooks, stops with app.close()', async () => {
     const topic = uniqueName('hybrid');
     await createTopic(topic, 1);
     await produceRaw(topic, [{ value: '{"hello":"world"}' }]);
     const got: unknown[] = [];
 
+    @Injectable()
+    class Database implements OnModuleInit {
+      connected = false;
+      async onModuleInit(): Promise<void> {
+        await sleep(500);
+        this.connected = true;
+      }
+    }
     @Consumer(topic)
     class HybridConsumer extends BaseConsumer {
+      constructor(private readonly db: Database) {
+        super();
+      }
       consume(messages: Messages): void {
-        got.push(messages.first!.payload);
+        got.push({ payload: messages.first!.payload, dbReady: this.db.connected });
       }
     }
     @Controller()
@@ -178,7 +189,7 @@ describe('KarafkaServer', () => {
           logger: false,
         }),
       ],
-      providers: [HybridConsumer],
+      providers: [Database, HybridConsumer],
       controllers: [PingController],
     })
     class HybridModule {}
@@ -190,7 +201,8 @@ describe('KarafkaServer', () => {
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
     await eventually(() => got.length >= 1, 20_000, 'the message');
-    expect(got).toEqual([{ hello: 'world' }]);
+    // Consuming starts only after the app's init hooks ran, although the transport was started first.
+    expect(got).toEqual([{ payload: { hello: 'world' }, dbReady: true }]);
     await app.close();
     expect(stopped).toEqual([false]);
   });
