@@ -124,8 +124,17 @@ export class Monitor {
 
 /**
  * The `onXxx` methods of a listener: own ones and those of its classes. Read through property
- * descriptors, so that getters are not invoked; `once()` or `online()` are not event methods.
+ * descriptors, so that getters are not invoked; `once()` or `online()` are not event methods,
+ * nor Nest's hooks (`onModuleInit`...), so a listener can be a provider that subscribes itself.
  */
+/** Nest lifecycle hooks: a listener may be a provider that implements them. */
+const NEST_HOOKS = new Set([
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'onApplicationShutdown',
+]);
+
 function listenerMethods(listener: object): string[] {
   const names = new Set<string>();
   for (
@@ -134,7 +143,9 @@ function listenerMethods(listener: object): string[] {
     target = Object.getPrototypeOf(target) as object | null
   ) {
     for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(target))) {
-      if (/^on[A-Z]/.test(name) && typeof descriptor.value === 'function') names.add(name);
+      if (/^on[A-Z]/.test(name) && !NEST_HOOKS.has(name) && typeof descriptor.value === 'function') {
+        names.add(name);
+      }
     }
   }
   return [...names];

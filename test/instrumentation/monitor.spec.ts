@@ -196,6 +196,27 @@ describe('Monitor', () => {
       expect(getterRead).toBe(false);
     });
 
+    it('ignores Nest lifecycle hooks, so a listener can be a provider that subscribes itself', () => {
+      class SelfSubscribingListener {
+        hooks = 0;
+        events = 0;
+        onModuleInit(): void {
+          this.hooks++;
+        }
+        onApplicationBootstrap(): void {}
+        onModuleDestroy(): void {}
+        onApplicationShutdown(): void {}
+        onAppRunning(): void {
+          this.events++;
+        }
+      }
+      const monitor = new Monitor();
+      const listener = new SelfSubscribingListener();
+      expect(() => monitor.subscribe(listener)).not.toThrow();
+      monitor.publish('app.running', { groups: [] });
+      expect([listener.events, listener.hooks]).toEqual([1, 0]);
+    });
+
     it('returns one function that unsubscribes every method of the listener', () => {
       const monitor = new Monitor();
       const listener = { onAppRunning: vi.fn(), onAppStopped: vi.fn() };
