@@ -70,10 +70,11 @@ export class PartitionExecutor {
   }
 
   async process(batch: Batch, controls: BatchControls): Promise<void> {
+    const receivedAt = new Date();
     const context: BatchContext = {
       route: this.route,
       partition: this.partition,
-      receivedAt: new Date(),
+      receivedAt,
       monitor: this.host.monitor,
       parse: this.parse,
     };
@@ -86,30 +87,54 @@ export class PartitionExecutor {
       () => void controls.heartbeat().catch(() => undefined),
       Math.max(100, Math.floor(this.host.config.consumer.heartbeatInterval / 2)),
     );
+    const highWatermark = Number(batch.highWatermark);
+    let done: Message | undefined;
     try {
       if (this.route.batch) {
-        await this.run(list, batch, controls);
+        if (await this.run(list, highWatermark, batch.highWatermark)) done = list[list.length - 1];
       } else {
         for (let i = 0; i < list.length; i++) {
-          const ok = await this.run([list[i]!], batch, controls);
-          if (!ok) break;
-          if (this.seekTo !== undefined || !controls.isRunning() || controls.isStale()) break;
+          const message = list[i]!;
+          if (!(await this.run([message], highWatermark, batch.highWatermark))) break;
+          done = message;
+          // kafkajs' isStale() builds a key per call: a rebalance is rare, checking every few messages is enough.
+          if (
+            this.seekTo !== undefined ||
+            !controls.isRunning() ||
+            (i % 32 === 31 && controls.isStale())
+          )
+            break;
           if (this.userPaused) {
             // Stop here; after resume the fetch continues with the next message.
-            if (i + 1 < list.length)
-              this.host.seek(this.route.kafkaTopic, this.partition, list[i + 1]!.offset);
+            if (i + 1 < list.length) this.seekTo = list[i + 1]!.offset;
             break;
           }
         }
       }
     } finally {
       clearInterval(heartbeat);
+      if (done) this.complete(done, controls);
       this.applySeek();
     }
   }
 
+  /**
+   * After the successful `consume` calls of a fetched batch: mark (unless manual) and move the
+   * fetch position on. Once per batch, not per message: both cost kafkajs and us a few allocations.
+   */
+  private complete(last: Message, controls: BatchControls): void {
+    if (!this.route.manualOffsets)
+      this.host.committer.mark(this.route.kafkaTopic, this.partition, last.offset);
+    // The fetch position always moves on; what gets committed is only what was marked.
+    if (this.seekTo === undefined && !this.backingOff) controls.resolveOffset(last.offset);
+  }
+
   /** One `consume` call. Resolves false when it failed (the partition then backs off). */
-  private async run(list: Message[], batch: Batch, controls: BatchControls): Promise<boolean> {
+  private async run(
+    list: Message[],
+    highWatermark: number,
+    rawHighWatermark: string,
+  ): Promise<boolean> {
     const first = list[0]!;
     const last = list[list.length - 1]!;
     const monitor = this.host.monitor;
@@ -119,8 +144,8 @@ export class PartitionExecutor {
       partition: this.partition,
       firstOffset: first.offset,
       lastOffset: last.offset,
-      highWatermark: batch.highWatermark,
-      lag: Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)),
+      highWatermark: rawHighWatermark,
+      lag: lagAfter(highWatermark, rawHighWatermark, last.offset),
       receivedAt: first.receivedAt,
       processedAt: new Date(),
     });
@@ -131,8 +156,8 @@ export class PartitionExecutor {
     if (payload) monitor.publish('consumer.consume', payload);
 
     const started = performance.now();
-    const instance = await this.consumerInstance();
     try {
+      const instance = this.instance ?? (await this.createInstance());
       this.responses = undefined;
       await instance.consume(messages);
       if (this.route.responders.length || this.responses) {
@@ -142,23 +167,18 @@ export class PartitionExecutor {
         await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
       }
     } catch (error) {
-      this.fail(error, first.offset, instance);
+      this.fail(error, first.offset);
       return false;
     } finally {
       this.responses = undefined;
       if (!this.route.persistent) this.instance = undefined;
     }
     if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
-
-    if (!this.route.manualOffsets)
-      this.host.committer.mark(this.route.kafkaTopic, this.partition, last.offset);
-    // The fetch position always moves on; what gets committed is only what was marked.
-    if (this.seekTo === undefined) controls.resolveOffset(last.offset);
     this.attempt = 0;
     return true;
   }
 
-  private fail(error: unknown, firstOffset: string, instance: BaseConsumer): void {
+  private fail(error: unknown, firstOffset: string): void {
     const monitor = this.host.monitor;
     monitor.publish('error.occurred', {
       type:
@@ -169,7 +189,7 @@ export class PartitionExecutor {
             : 'consumer.consume.error',
       error,
       ...this.ref,
-      consumer: instance.constructor.name,
+      consumer: this.route.consumerClass.name,
     });
     const lastMarked = this.host.committer.lastMarked(this.route.kafkaTopic, this.partition);
     const retryFrom =
@@ -236,8 +256,7 @@ export class PartitionExecutor {
     }
   }
 
-  private async consumerInstance(): Promise<BaseConsumer> {
-    if (this.instance) return this.instance;
+  private async createInstance(): Promise<BaseConsumer> {
     const instance = await this.route.moduleRef.create(this.route.consumerClass);
     instance[CONSUMER_RUNTIME] = this.runtime;
     this.instance = instance;
@@ -292,4 +311,12 @@ export class PartitionExecutor {
       },
     };
   }
+}
+
+/** Messages behind the high watermark after `lastOffset`; BigInt only past 2^53. */
+function lagAfter(highWatermark: number, rawHighWatermark: string, lastOffset: string): number {
+  if (Number.isSafeInteger(highWatermark) && lastOffset.length < 16) {
+    return Math.max(0, highWatermark - Number(lastOffset) - 1);
+  }
+  return Math.max(0, Number(BigInt(rawHighWatermark) - BigInt(lastOffset) - 1n));
 }
