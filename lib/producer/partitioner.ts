@@ -11,8 +11,8 @@ import { InvalidPartitionError } from './producer.errors.js';
  * - explicit `partition`: used as is (it must exist);
  * - `partitionKey`: `toPositive(murmur2(utf8(partitionKey))) % numPartitions`, the Java client's
  *   rule, without making it the message key;
- * - otherwise kafkajs' DefaultPartitioner (the Java-compatible one): murmur2 of the key, or
- *   round-robin over available partitions for keyless messages.
+ * - a `key`: the same murmur2 rule on the key;
+ * - otherwise kafkajs' DefaultPartitioner: round-robin over available partitions.
  *
  * The chosen partition is written back on the message: the delivery report reads it, and a
  * retry of the same request keeps every message where it was first put.
@@ -24,10 +24,10 @@ export const karafkaPartitioner: ICustomPartitioner = () => {
     const count = args.partitionMetadata.length;
     let partition = message.partition;
     if (partition === undefined || partition === null) {
-      partition =
-        message.partitionKey !== undefined
-          ? partitionForKey(message.partitionKey, count)
-          : fallback(args);
+      // Keys are hashed here (Math.imul murmur2, the same partitions as kafkajs' and Java's):
+      // kafkajs' own keyed path does Long arithmetic and filters the metadata per message.
+      const key = message.partitionKey ?? message.key;
+      partition = key !== undefined && key !== null ? partitionForKey(key, count) : fallback(args);
       message.partition = partition;
     } else if (partition >= count) {
       throw new InvalidPartitionError(
