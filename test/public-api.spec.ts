@@ -51,3 +51,13 @@ describe('the public API (lib/index.ts)', () => {
     }
   });
 });
+
+describe('the package entry points (package.json "exports", built dist/)', () => {
+  it('resolves nestjs-karafka and nestjs-karafka/testing by name', async () => {
+    const main = (await import('nestjs-karafka')) as Record<string, unknown>;
+    const testing = (await import('nestjs-karafka/testing')) as Record<string, unknown>;
+    expect(main.KarafkaModule).toBeTypeOf('function');
+    expect(testing.createMessages).toBeTypeOf('function');
+    expect(testing.attachTestRuntime).toBeTypeOf('function');
+  });
+});

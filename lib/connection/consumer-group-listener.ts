@@ -209,7 +209,9 @@ export class ConsumerGroupListener implements PartitionHost {
         this.committer.forget(executor.route.kafkaTopic, executor.partition);
         // kafkajs keeps a partition's paused state across rebalances: if it comes back to this
         // member later, it must not stay paused by a backoff whose timer was dropped here.
-        this.consumer?.resume([{ topic: executor.route.kafkaTopic, partitions: [executor.partition] }]);
+        this.consumer?.resume([
+          { topic: executor.route.kafkaTopic, partitions: [executor.partition] },
+        ]);
       }
       this.deps.monitor.publish('rebalance.partitions_revoked', {
         group: this.group.id,

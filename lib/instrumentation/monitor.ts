@@ -143,7 +143,11 @@ function listenerMethods(listener: object): string[] {
     target = Object.getPrototypeOf(target) as object | null
   ) {
     for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(target))) {
-      if (/^on[A-Z]/.test(name) && !NEST_HOOKS.has(name) && typeof descriptor.value === 'function') {
+      if (
+        /^on[A-Z]/.test(name) &&
+        !NEST_HOOKS.has(name) &&
+        typeof descriptor.value === 'function'
+      ) {
         names.add(name);
       }
     }
