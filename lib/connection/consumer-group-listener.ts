@@ -35,6 +35,7 @@ export class ConsumerGroupListener implements PartitionHost {
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
   private restarts = 0;
+  private wakeRestart?: () => void;
 
   constructor(
     readonly group: ConsumerGroupRoutes,
@@ -79,9 +80,10 @@ export class ConsumerGroupListener implements PartitionHost {
       minBytes: settings.minBytes,
       maxWaitTimeInMs: settings.maxWaitTime,
       allowAutoTopicCreation: true,
-      // kafkajs would restart a crashed consumer within a few hundred ms, again and again while
-      // the broker is down; we restart it ourselves with exponential backoff instead.
-      retry: { ...config.kafka.retry, restartOnFailure: async () => false },
+      // kafkajs restarts a consumer that crashed on a retriable error (a coordinator still
+      // loading, a broker gone) after a few hundred ms, again and again while the broker is
+      // down. It awaits this callback first: that is where the crash is reported and throttled.
+      retry: { ...config.kafka.retry, restartOnFailure: (error) => this.beforeKafkaRestart(error) },
     });
     this.consumer = consumer;
     consumer.on(
@@ -89,8 +91,9 @@ export class ConsumerGroupListener implements PartitionHost {
       ({ payload }) => void this.onJoin(payload.memberAssignment),
     );
     consumer.on(consumer.events.REBALANCING, () => void this.committer.commit());
+    // Crashes kafkajs restarts itself were reported in beforeKafkaRestart; the others here.
     consumer.on(consumer.events.CRASH, ({ payload }) =>
-      this.onCrash(payload.error, payload.restart),
+      payload.restart ? undefined : this.onCrash(payload.error),
     );
 
     await consumer.connect();
@@ -117,6 +120,7 @@ export class ConsumerGroupListener implements PartitionHost {
   async stop(deadline: number): Promise<boolean> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    this.wakeRestart?.();
     const finished = await settleBefore(Promise.all(this.inFlight), deadline);
     this.committer.stop();
     await settleBefore(this.committer.commit(), deadline);
@@ -226,22 +230,42 @@ export class ConsumerGroupListener implements PartitionHost {
     }
   }
 
-  private onCrash(error: unknown, restart: boolean): void {
+  /** A retriable crash: report it, wait our backoff, then let kafkajs restart (unless stopping). */
+  private async beforeKafkaRestart(error: Error): Promise<boolean> {
+    if (this.stopping) return false;
+    this.reportCrash(error, true);
+    await new Promise<void>((resolve) => {
+      this.restartTimer = setTimeout(resolve, this.nextRestartDelay());
+      this.wakeRestart = resolve;
+    });
+    this.wakeRestart = undefined;
+    return !this.stopping;
+  }
+
+  /** A crash kafkajs does not restart from: rebuild the client ourselves, with the same backoff. */
+  private onCrash(error: unknown): void {
+    this.reportCrash(error, !this.stopping);
+    if (this.stopping) return;
+    this.restartTimer = setTimeout(() => void this.restart(), this.nextRestartDelay());
+  }
+
+  private reportCrash(error: unknown, restart: boolean): void {
     this.deps.monitor.publish('connection.client.crashed', {
       group: this.group.id,
       error,
-      restart: restart || !this.stopping,
+      restart,
     });
     this.deps.monitor.publish('error.occurred', {
       type: 'connection.client.error',
       error,
       group: this.group.id,
     });
-    if (restart || this.stopping) return;
-    // kafkajs gave up: rebuild the client ourselves, with backoff so a dead broker is not hammered.
+  }
+
+  /** 0.5 s doubling to 30 s over consecutive crashes; a successful group join resets it. */
+  private nextRestartDelay(): number {
     this.restarts += 1;
-    const delay = Math.min(1_000 * 2 ** (this.restarts - 1), 30_000);
-    this.restartTimer = setTimeout(() => void this.restart(), delay);
+    return Math.min(500 * 2 ** (this.restarts - 1), 30_000);
   }
 
   private async restart(): Promise<void> {
@@ -254,7 +278,7 @@ export class ConsumerGroupListener implements PartitionHost {
     try {
       await this.start();
     } catch (error) {
-      this.onCrash(error, false);
+      this.onCrash(error);
     }
   }
 

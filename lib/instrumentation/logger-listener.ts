@@ -32,10 +32,11 @@ export class LoggerListener implements KarafkaListener {
   }: KarafkaEvent<'connection.listener.fetch_loop.received'>): void {
     this.logger.debug(`Received ${payload.count} message(s) from ${where(payload)}`);
   }
+  /** A crash that will be restarted is a warning (a coordinator loading, a broker restarting). */
   onConnectionClientCrashed({ payload }: KarafkaEvent<'connection.client.crashed'>): void {
-    this.logger.error(
-      `Kafka consumer of group ${payload.group} crashed${payload.restart ? ', restarting' : ''}: ${describe(payload.error)}`,
-    );
+    const text = `Kafka consumer of group ${payload.group} crashed${payload.restart ? ', restarting' : ''}: ${describe(payload.error)}`;
+    if (payload.restart) this.logger.warn(text);
+    else this.logger.error(text);
   }
   onConsumerConsumed({ payload, duration }: KarafkaEvent<'consumer.consumed'>): void {
     this.logger.debug(
@@ -64,6 +65,8 @@ export class LoggerListener implements KarafkaListener {
     );
   }
   onErrorOccurred({ payload }: KarafkaEvent<'error.occurred'>): void {
+    // Logged once, by onConnectionClientCrashed, at the level that fits.
+    if (payload.type === 'connection.client.error') return;
     const at =
       payload.topic !== undefined
         ? ` (${payload.group ?? '?'}/${payload.topic}/${payload.partition ?? '?'})`

@@ -365,18 +365,24 @@ describe('LoggerListener', () => {
     expect(spy.debug).not.toHaveBeenCalled();
   });
 
-  it('logs a crashed client at error level', () => {
+  it('logs a crash that will be restarted as a warning, one that will not as an error, once each', () => {
     const spy = loggerSpy();
     const monitor = new Monitor();
     monitor.subscribe(new LoggerListener(spy.logger));
-    monitor.publish('connection.client.crashed', {
+    const error = new Error('ECONNREFUSED');
+    monitor.publish('connection.client.crashed', { group: 'shop_app', error, restart: true });
+    monitor.publish('error.occurred', {
+      type: 'connection.client.error',
+      error,
       group: 'shop_app',
-      error: new Error('ECONNREFUSED'),
-      restart: true,
     });
-    expect(spy.error).toHaveBeenCalledWith(
+    expect(spy.warn).toHaveBeenCalledWith(
       expect.stringMatching(/shop_app crashed, restarting: ECONNREFUSED/),
     );
+    expect(spy.error).not.toHaveBeenCalled();
+    monitor.publish('connection.client.crashed', { group: 'shop_app', error, restart: false });
+    expect(spy.error).toHaveBeenCalledTimes(1);
+    expect(spy.error).toHaveBeenCalledWith(expect.stringMatching(/shop_app crashed: ECONNREFUSED/));
   });
 
   it('logs per-batch events at debug level only', () => {

@@ -8,6 +8,7 @@ import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import {
   committedOffsets,
+  processingErrors,
   produceRaw,
   startKarafkaApp,
   type TestApp,
@@ -67,9 +68,7 @@ describe('errors, retries and offsets on a real broker', () => {
     const lastOf1 = recorder.seen.map((s) => s.partition).lastIndexOf(1);
     expect(lastOf1).toBeLessThan(firstOk0);
 
-    const errors = app.events.filter(
-      (e) => e.id === 'error.occurred',
-    ) as KarafkaEvent<'error.occurred'>[];
+    const errors = processingErrors(app);
     expect(errors.map((e) => e.payload.type)).toEqual([
       'consumer.consume.error',
       'consumer.consume.error',
@@ -136,9 +135,7 @@ describe('errors, retries and offsets on a real broker', () => {
     const deserializeErrors = app.events.filter((e) => e.id === 'message.deserialize.error');
     expect(deserializeErrors.length).toBe(2); // once per access: the later access retried
     expect(deserializeErrors[0]!.payload).toMatchObject({ topic, partition: 0, offset: '1' });
-    const error = app.events.find(
-      (e) => e.id === 'error.occurred',
-    ) as KarafkaEvent<'error.occurred'>;
+    const error = processingErrors(app)[0]!;
     expect(error.payload.error).toBeInstanceOf(MessageDeserializationError);
     expect(app.events.some((e) => e.id === 'consumer.consuming.pause')).toBe(true);
   });

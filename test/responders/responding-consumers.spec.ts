@@ -22,6 +22,7 @@ import {
 } from '../support/kafka.js';
 import {
   committedOffsets,
+  processingErrors,
   produceRaw,
   startKarafkaApp,
   type TestApp,
@@ -139,8 +140,8 @@ describe('consumers that respond, on a real broker', () => {
       record: ['error.occurred'],
     });
     apps.push(app);
-    await eventually(() => app.events.length >= 1, 20_000, 'the usage error');
-    const error = app.events[0] as KarafkaEvent<'error.occurred'>;
+    await eventually(() => processingErrors(app).length >= 1, 20_000, 'the usage error');
+    const error = processingErrors(app)[0]!;
     expect(error.payload.type).toBe('responder.usage.error');
     expect(String(error.payload.error)).toMatch(/TwiceConsumer/);
     expect(await endOffset(single)).toBe(0);
@@ -174,8 +175,8 @@ describe('consumers that respond, on a real broker', () => {
       record: ['error.occurred'],
     });
     apps.push(app);
-    await eventually(() => app.events.length >= 1, 20_000, 'the usage error');
-    const error = app.events[0] as KarafkaEvent<'error.occurred'>;
+    await eventually(() => processingErrors(app).length >= 1, 20_000, 'the usage error');
+    const error = processingErrors(app)[0]!;
     expect(error.payload.type).toBe('responder.usage.error');
     expect(String(error.payload.error)).toMatch(
       new RegExp(`did not respond to required topic "${required}"`),

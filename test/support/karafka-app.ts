@@ -99,3 +99,14 @@ export function sleep(ms: number): Promise<void> {
 }
 
 export type { Type };
+
+/**
+ * The recorded `error.occurred` events, without client restarts: on a fresh, busy broker the
+ * first group join may crash once and be restarted (coordinator still loading), which is real
+ * but beside the point of most tests.
+ */
+export function processingErrors(app: TestApp): KarafkaEvent<'error.occurred'>[] {
+  return (
+    app.events.filter((e) => e.id === 'error.occurred') as KarafkaEvent<'error.occurred'>[]
+  ).filter((e) => e.payload.type !== 'connection.client.error');
+}
