@@ -12,6 +12,7 @@ interface Service {
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }>;
   command?: string;
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
@@ -42,6 +43,12 @@ describe('docker-compose.yml', () => {
       `DOCKER://${sample.environment?.KAFKA_BROKERS}`,
     );
     expect(sample.command).toContain('npm start');
+  });
+
+  it("keeps the container's node_modules and builds out of the host's folders", () => {
+    expect(sample.volumes).toEqual(
+      expect.arrayContaining(['.:/app', '/app/node_modules', '/app/dist']),
+    );
   });
 
   it('matches what README.md tells users to run', () => {
