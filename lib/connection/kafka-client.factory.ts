@@ -3,14 +3,15 @@ import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 
-/** kafkajs logs through Nest's Logger, so one logger configuration rules the whole app. */
+/** kafkajs logs through Nest's Logger (context KafkaJS), so one logger configuration rules the whole app. */
 const nestLogCreator: logCreator = () => {
   const logger = new Logger('KafkaJS');
   return ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
     const text = `${message}${Object.keys(extra).length > 2 ? ` ${JSON.stringify(extra)}` : ''}`;
-    if (level === logLevel.ERROR) logger.error(text);
-    else if (level === logLevel.WARN) logger.warn(text);
+    // kafkajs logs at error level what it then retries (a coordinator still loading, a broker
+    // restarting); failures that matter reach the monitor as error.occurred and are logged there.
+    if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(text);
     else if (level === logLevel.INFO) logger.debug(text);
     else logger.verbose(text);
   };
