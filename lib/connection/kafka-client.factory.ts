@@ -4,7 +4,7 @@ import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 
 /** kafkajs logs through Nest's Logger (context KafkaJS), so one logger configuration rules the whole app. */
-const nestLogCreator: logCreator = () => {
+export const nestLogCreator: logCreator = () => {
   const logger = new Logger('KafkaJS');
   return ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
