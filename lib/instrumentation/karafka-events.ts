@@ -15,6 +15,7 @@ export type KarafkaErrorType =
   | 'connection.client.error'
   | 'responder.usage.error'
   | 'responder.delivery.error'
+  | 'consumer.dead_letter.error'
   | 'producer.produce_sync.error'
   | 'producer.produce_async.error'
   | 'producer.flush.error'
@@ -83,6 +84,13 @@ export interface KarafkaEvents {
 
   /** A payload could not be deserialized (or failed its DTO validation). */
   'message.deserialize.error': PartitionRef & { offset: string; error: unknown };
+  /** A message that kept failing was produced to the route's dead letter topic and marked. */
+  'dead_letter_queue.dispatched': PartitionRef & {
+    offset: string;
+    deadLetterTopic: string;
+    attempts: number;
+    error: unknown;
+  };
 
   'message.produced_sync': { message: ProducedMessageInfo; report: DeliveryReportInfo };
   'message.produced_async': { message: ProducedMessageInfo };
@@ -136,6 +144,7 @@ export const KARAFKA_EVENT_NAMES = [
   'rebalance.partitions_assigned',
   'rebalance.partitions_revoked',
   'message.deserialize.error',
+  'dead_letter_queue.dispatched',
   'message.produced_sync',
   'message.produced_async',
   'messages.produced_sync',

@@ -49,6 +49,8 @@ export class PartitionExecutor {
   private userResumeTimer?: NodeJS.Timeout;
   private backingOff = false;
   private userPaused = false;
+  /** Set after a batch exhausted its retries on a dead-letter route: replay it one by one. */
+  private collapseUntil?: bigint;
   private seekTo?: string;
   private responses?: ResponseBuffer;
   private readonly ref: { group: string; topic: string; partition: number };
@@ -90,7 +92,7 @@ export class PartitionExecutor {
     const highWatermark = Number(batch.highWatermark);
     let done: Message | undefined;
     try {
-      if (this.route.batch) {
+      if (this.route.batch && this.collapseUntil === undefined) {
         if (await this.run(list, highWatermark, batch.highWatermark)) done = list[list.length - 1];
       } else {
         for (let i = 0; i < list.length; i++) {
@@ -113,6 +115,9 @@ export class PartitionExecutor {
       }
     } finally {
       clearInterval(heartbeat);
+      if (done && this.collapseUntil !== undefined && BigInt(done.offset) >= this.collapseUntil) {
+        this.collapseUntil = undefined;
+      }
       if (done) this.complete(done, controls);
       this.applySeek();
     }
@@ -167,7 +172,7 @@ export class PartitionExecutor {
         await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
       }
     } catch (error) {
-      this.fail(error, first.offset);
+      await this.fail(error, list);
       return false;
     } finally {
       this.responses = undefined;
@@ -178,7 +183,7 @@ export class PartitionExecutor {
     return true;
   }
 
-  private fail(error: unknown, firstOffset: string): void {
+  private async fail(error: unknown, list: readonly Message[]): Promise<void> {
     const monitor = this.host.monitor;
     monitor.publish('error.occurred', {
       type:
@@ -191,15 +196,18 @@ export class PartitionExecutor {
       ...this.ref,
       consumer: this.route.consumerClass.name,
     });
+    const firstOffset = list[0]!.offset;
     const lastMarked = this.host.committer.lastMarked(this.route.kafkaTopic, this.partition);
     const retryFrom =
       lastMarked !== undefined && lastMarked >= BigInt(firstOffset)
         ? (lastMarked + 1n).toString()
         : firstOffset;
     this.attempt += 1;
+    this.seekTo = undefined;
+    if (await this.deadLetter(error, list, retryFrom)) return;
+
     const timeout = backoffDelay(this.attempt, this.host.config.pause);
     this.backingOff = true;
-    this.seekTo = undefined;
     this.host.pausePartition(this.route.kafkaTopic, this.partition);
     this.host.seek(this.route.kafkaTopic, this.partition, retryFrom);
     monitor.publish('consumer.consuming.pause', {
@@ -215,6 +223,73 @@ export class PartitionExecutor {
       monitor.publish('consumer.consuming.retry', { ...this.ref, offset: retryFrom, attempt });
       if (!this.userPaused) this.host.resumePartition(this.route.kafkaTopic, this.partition);
     }, timeout);
+  }
+
+  /**
+   * Retries exhausted on a route with a dead letter topic. A batch is first replayed one message
+   * at a time (from `retryFrom` to its end), so that only the message that fails on its own,
+   * after its own retries, is moved: it is produced to the dead letter topic, marked, and
+   * consuming goes on after it. Resolves true when it took over from the backoff.
+   */
+  private async deadLetter(
+    error: unknown,
+    list: readonly Message[],
+    retryFrom: string,
+  ): Promise<boolean> {
+    const target = this.route.deadLetter;
+    if (!target || this.attempt <= target.maxRetries) return false;
+    if (list.length > 1) {
+      this.collapseUntil = BigInt(list[list.length - 1]!.offset);
+      this.attempt = 0;
+      this.seekTo = retryFrom;
+      return true;
+    }
+    const poison = list[0]!;
+    try {
+      await this.host.producer.produceSync({
+        topic: target.topic,
+        payload: poison.raw,
+        key: poison.rawKey,
+        headers: this.deadLetterHeaders(poison, error),
+      });
+    } catch (dispatchError) {
+      this.host.monitor.publish('error.occurred', {
+        type: 'consumer.dead_letter.error',
+        error: dispatchError,
+        ...this.ref,
+        consumer: this.route.consumerClass.name,
+      });
+      return false;
+    }
+    this.host.committer.mark(this.route.kafkaTopic, this.partition, poison.offset);
+    this.host.monitor.publish('dead_letter_queue.dispatched', {
+      ...this.ref,
+      offset: poison.offset,
+      deadLetterTopic: target.topic,
+      attempts: this.attempt,
+      error,
+    });
+    this.attempt = 0;
+    this.seekTo = (BigInt(poison.offset) + 1n).toString();
+    return true;
+  }
+
+  private deadLetterHeaders(message: Message, error: unknown): Record<string, string | Buffer> {
+    const headers: Record<string, string | Buffer> = {};
+    for (const [name, value] of Object.entries(message.rawHeaders)) {
+      const first = Array.isArray(value) ? value[0] : value;
+      if (first !== undefined) headers[name] = first;
+    }
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return {
+      ...headers,
+      karafka_original_topic: this.route.topic,
+      karafka_original_partition: String(this.partition),
+      karafka_original_offset: message.offset,
+      karafka_original_consumer_group: this.route.groupId,
+      karafka_attempts: String(this.attempt),
+      karafka_error: reason.slice(0, 1000),
+    };
   }
 
   /** The partition was taken away: `onRevoked`, then this executor is dropped. */

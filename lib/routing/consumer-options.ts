@@ -13,6 +13,19 @@ export interface TopicDeclaration {
   settings?: Record<string, string>;
 }
 
+/**
+ * Where a message goes when `consume` keeps failing on it: after `maxRetries` retries at the
+ * same offset, the message is produced (raw bytes, key and headers kept, plus `karafka_*`
+ * headers saying where it came from and why) to `topic`, marked as consumed, and consuming
+ * goes on with the next message. Without it a poison message pauses its partition until fixed.
+ */
+export interface DeadLetterOptions {
+  /** Route topic of the dead letter queue (the topic mapper applies). */
+  topic: string;
+  /** Retries before dispatching. Default 3 (4 attempts in all). */
+  maxRetries?: number;
+}
+
 /** Options of `@Consumer(topic, options)` and of a programmatic route. */
 export interface ConsumerOptions {
   /** `consume` gets the whole fetched batch of a partition (true) or one message (false). Default false. */
@@ -31,6 +44,8 @@ export interface ConsumerOptions {
   manualOffsets?: boolean;
   /** The topic's declaration for `karafka topics`. */
   config?: TopicDeclaration;
+  /** Send messages that keep failing to a dead letter topic instead of retrying forever. */
+  deadLetter?: DeadLetterOptions;
 }
 
 /** A route declared in `KarafkaModule.forRoot({ routes })` instead of with @Consumer. */

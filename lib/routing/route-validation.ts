@@ -14,6 +14,7 @@ const KNOWN_OPTIONS = new Set([
   'initialOffset',
   'manualOffsets',
   'config',
+  'deadLetter',
 ]);
 const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets'] as const;
 
@@ -67,11 +68,31 @@ export function validateConsumerOptions(
   } else if (config !== undefined) {
     problems.push(...topicDeclarationProblems(config as TopicDeclaration));
   }
+  problems.push(...deadLetterProblems(definition.deadLetter as unknown, topic));
   if (problems.length) {
     throw new KarafkaRoutingError(
       `${name} (topic "${topic}") has invalid options:\n  - ${problems.join('\n  - ')}`,
     );
   }
+}
+
+function deadLetterProblems(deadLetter: unknown, topic: string): string[] {
+  if (deadLetter === undefined) return [];
+  if (deadLetter === null || typeof deadLetter !== 'object') {
+    return ['deadLetter: must be an object { topic, maxRetries }'];
+  }
+  const problems: string[] = [];
+  const { topic: target, maxRetries, ...rest } = deadLetter as Record<string, unknown>;
+  for (const key of Object.keys(rest)) problems.push(`deadLetter.${key}: is not a known option`);
+  if (typeof target !== 'string' || !TOPIC_NAME_PATTERN.test(target) || target.length > 249) {
+    problems.push('deadLetter.topic: must be a valid topic name');
+  } else if (target === topic) {
+    problems.push('deadLetter.topic: must not be the consumed topic itself');
+  }
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0)) {
+    problems.push('deadLetter.maxRetries: must be a whole number >= 0');
+  }
+  return problems;
 }
 
 const TOPIC_DECLARATION_KEYS = new Set(['partitions', 'replicationFactor', 'settings']);

@@ -29,6 +29,8 @@ export interface Route {
   readonly deserializer: Deserializer;
   readonly payload?: Type<object>;
   readonly config?: TopicDeclaration;
+  /** Dead letter queue, with maxRetries resolved. */
+  readonly deadLetter?: { readonly topic: string; readonly maxRetries: number };
   readonly responders: readonly ResolvedResponder[];
   /** The ModuleRef of the module that declares the consumer: instances are created there, with its DI. */
   readonly moduleRef: ModuleRef;

@@ -9,7 +9,12 @@ import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
-import { CONSUMER_METADATA, DEFAULT_GROUP, RESPONDS_METADATA } from './constants.js';
+import {
+  CONSUMER_METADATA,
+  DEFAULT_DEAD_LETTER_RETRIES,
+  DEFAULT_GROUP,
+  RESPONDS_METADATA,
+} from './constants.js';
 import type { ConsumerMetadata } from './consumer.decorator.js';
 import type { RouteDefinition } from './consumer-options.js';
 import type { ResolvedResponder, Route } from './route.js';
@@ -184,6 +189,10 @@ export class RoutesExplorer implements OnModuleInit {
         : this.defaultDeserializer,
       payload: definition.payload,
       config: definition.config,
+      deadLetter: definition.deadLetter && {
+        topic: definition.deadLetter.topic,
+        maxRetries: definition.deadLetter.maxRetries ?? DEFAULT_DEAD_LETTER_RETRIES,
+      },
       responders: Object.freeze(responders),
       moduleRef,
     });
