@@ -31,6 +31,7 @@ export type {
 export { Consumer } from './routing/consumer.decorator.js';
 export type {
   ConsumerOptions,
+  DeadLetterOptions,
   RouteDefinition,
   TopicDeclaration,
 } from './routing/consumer-options.js';
