@@ -15,6 +15,6 @@ export default defineConfig({
     pool: 'forks',
     // Two cores and one broker: more workers only add contention.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });
