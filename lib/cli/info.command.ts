@@ -107,6 +107,9 @@ function routeOptions(route: Route): Record<string, unknown> {
   if (route.kafkaTopic !== route.topic) options.kafkaTopic = route.kafkaTopic;
   if (route.payload) options.payload = route.payload.name;
   if (route.config) options.topicConfig = masked(route.config);
+  if (route.deadLetter) {
+    options.deadLetter = `${route.deadLetter.topic} (after ${route.deadLetter.maxRetries} retries)`;
+  }
   if (route.responders.length) {
     options.respondsTo = route.responders.map(
       (responder) =>

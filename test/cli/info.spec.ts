@@ -27,6 +27,7 @@ describe('karafka info', () => {
     expect(out).toContain('    payments -> PaymentsConsumer');
     expect(out).toMatch(/^ {6}batch +true$/m);
     expect(out).toMatch(/^ {6}topicConfig +\{"partitions":3\}$/m);
+    expect(out).toMatch(/^ {6}deadLetter +payments_dlq \(after 5 retries\)$/m);
     expect(out).toMatch(/^ {2}kafka\.sasl\.username +shop-user$/m);
     expect(out).toMatch(/^ {2}kafka\.sasl\.password +\*\*\*$/m);
     expect(out).toMatch(/^ {2}kafka\.ssl\.key +\*\*\*$/m);
