@@ -96,21 +96,32 @@ export class ConsumerGroupListener implements PartitionHost {
       payload.restart ? undefined : this.onCrash(payload.error),
     );
 
+    // stop() may be called while this is still connecting (another group failed to start, or
+    // the app closes during a restart): then this client must not go on to join the group.
     await consumer.connect();
+    if (await this.abandonedStart(consumer)) return;
     for (const route of this.group.routes) {
       await consumer.subscribe({
         topics: [route.kafkaTopic],
         fromBeginning: route.initialOffset === 'earliest',
       });
     }
+    if (await this.abandonedStart(consumer)) return;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: config.concurrency,
       eachBatch: (payload) => this.eachBatch(payload),
     });
+    if (await this.abandonedStart(consumer)) return;
     this.committer.start();
     this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
+  }
+
+  private async abandonedStart(consumer: KafkaConsumer): Promise<boolean> {
+    if (!this.stopping) return false;
+    await consumer.disconnect().catch(() => undefined);
+    return true;
   }
 
   /**
@@ -121,7 +132,7 @@ export class ConsumerGroupListener implements PartitionHost {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.wakeRestart?.();
-    const finished = await settleBefore(Promise.all(this.inFlight), deadline);
+    const finished = await settleBefore(Promise.allSettled([...this.inFlight]), deadline);
     this.committer.stop();
     await settleBefore(this.committer.commit(), deadline);
     for (const executor of this.executors.values()) {
@@ -129,6 +140,8 @@ export class ConsumerGroupListener implements PartitionHost {
       await settleBefore(executor.shutdown(), deadline);
     }
     this.executors.clear();
+    // onShutdown may have marked what it flushed.
+    await settleBefore(this.committer.commit(), deadline);
     const disconnected = await settleBefore(
       this.consumer?.disconnect() ?? Promise.resolve(),
       deadline,
@@ -136,17 +149,28 @@ export class ConsumerGroupListener implements PartitionHost {
     return !finished || !disconnected;
   }
 
+  // kafkajs throws from pause/resume/seek once its consumer crashed (its group is gone until
+  // the restart); a backoff timer firing then must not take the process down. The crash itself
+  // is reported, and the restart starts from committed offsets with fresh executors.
   pausePartition(kafkaTopic: string, partition: number): void {
-    this.consumer?.pause([{ topic: kafkaTopic, partitions: [partition] }]);
+    this.toKafka(() => this.consumer?.pause([{ topic: kafkaTopic, partitions: [partition] }]));
   }
 
   resumePartition(kafkaTopic: string, partition: number): void {
     if (this.stopping) return;
-    this.consumer?.resume([{ topic: kafkaTopic, partitions: [partition] }]);
+    this.toKafka(() => this.consumer?.resume([{ topic: kafkaTopic, partitions: [partition] }]));
   }
 
   seek(kafkaTopic: string, partition: number, offset: string): void {
-    this.consumer?.seek({ topic: kafkaTopic, partition, offset });
+    this.toKafka(() => this.consumer?.seek({ topic: kafkaTopic, partition, offset }));
+  }
+
+  private toKafka(call: () => void): void {
+    try {
+      call();
+    } catch {
+      // the client crashed; see above
+    }
   }
 
   private async eachBatch({
@@ -234,6 +258,7 @@ export class ConsumerGroupListener implements PartitionHost {
   private async beforeKafkaRestart(error: Error): Promise<boolean> {
     if (this.stopping) return false;
     this.reportCrash(error, true);
+    await this.forgetPartitions();
     await new Promise<void>((resolve) => {
       this.restartTimer = setTimeout(resolve, this.nextRestartDelay());
       this.wakeRestart = resolve;
@@ -246,6 +271,7 @@ export class ConsumerGroupListener implements PartitionHost {
   private onCrash(error: unknown): void {
     this.reportCrash(error, !this.stopping);
     if (this.stopping) return;
+    void this.forgetPartitions();
     this.restartTimer = setTimeout(() => void this.restart(), this.nextRestartDelay());
   }
 
@@ -271,14 +297,27 @@ export class ConsumerGroupListener implements PartitionHost {
   private async restart(): Promise<void> {
     if (this.stopping) return;
     await this.consumer?.disconnect().catch(() => undefined);
-    // The crashed client lost its partitions: their instances are revoked like in a rebalance.
-    for (const executor of this.executors.values()) await executor.revoke();
-    this.executors.clear();
-    this.assignment = new Map();
+    await this.forgetPartitions();
     try {
       await this.start();
     } catch (error) {
       this.onCrash(error);
+    }
+  }
+
+  /**
+   * A crashed client lost its partitions: their instances are revoked as in a rebalance, and
+   * their marks dropped (committing them later could move back another member's offsets);
+   * the restarted client starts from the committed offsets.
+   */
+  private async forgetPartitions(): Promise<void> {
+    const executors = [...this.executors.values()];
+    this.executors.clear();
+    this.committer.forgetAll();
+    this.assignment = new Map();
+    for (const executor of executors) {
+      executor.clearTimers();
+      await executor.revoke();
     }
   }
 

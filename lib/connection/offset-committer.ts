@@ -3,6 +3,8 @@ import type { CommitOptions } from '../config/karafka-options.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
 
+type PartitionFilter = (topic: string, partition: number) => boolean;
+
 interface Mark {
   topic: string;
   partition: number;
@@ -60,49 +62,76 @@ export class OffsetCommitter {
     return mark ? mark.next - 1n : undefined;
   }
 
-  /** Commits pending marks (optionally only some partitions). Failures are reported and kept for the next try. */
-  commit(only?: (topic: string, partition: number) => boolean): Promise<void> {
-    // Serialized, so two commits never race and an older offset never lands after a newer one.
-    this.committing = this.committing.then(() => this.commitNow(only));
-    return this.committing;
+  /**
+   * Commits pending marks (optionally only some partitions). Never rejects: a failure is
+   * reported (`consumer.commit.error`) and the marks stay pending for the next commit.
+   */
+  commit(only?: PartitionFilter): Promise<void> {
+    return this.enqueue(only).catch(() => undefined);
   }
 
-  /** Drops a partition's mark after its last commit (the partition was revoked). */
+  /** Like `commit`, but rejects when Kafka did not take the offsets (markAsConsumedSync). */
+  commitOrThrow(only?: PartitionFilter): Promise<void> {
+    return this.enqueue(only);
+  }
+
+  /** Drops a partition's mark (the partition was revoked, or the client crashed). */
   forget(kafkaTopic: string, partition: number): void {
     const key = `${kafkaTopic}:${partition}`;
     this.marks.delete(key);
     this.dirty.delete(key);
   }
 
-  private async commitNow(only?: (topic: string, partition: number) => boolean): Promise<void> {
+  /** Drops every mark: after a crash the partitions may belong to another member. */
+  forgetAll(): void {
+    this.marks.clear();
+    this.dirty.clear();
+    this.marksSinceCommit = 0;
+  }
+
+  /** Serialized, so two commits never race and an older offset never lands after a newer one. */
+  private enqueue(only?: PartitionFilter): Promise<void> {
+    const run = this.committing.then(() => this.commitNow(only));
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(only?: PartitionFilter): Promise<void> {
     const consumer = this.consumer();
     if (!consumer || this.dirty.size === 0) return;
-    const keys = [...this.dirty].filter((key) => {
-      const mark = this.marks.get(key)!;
-      return !only || only(mark.topic, mark.partition);
-    });
-    if (!keys.length) return;
-    const offsets = keys.map((key) => {
-      const { topic, partition, next } = this.marks.get(key)!;
-      return { topic, partition, offset: next.toString() };
-    });
-    keys.forEach((key) => this.dirty.delete(key));
+    const pending = [...this.dirty]
+      .map((key) => ({ key, mark: this.marks.get(key) }))
+      .filter((entry): entry is { key: string; mark: Mark } => {
+        if (!entry.mark) this.dirty.delete(entry.key);
+        return entry.mark !== undefined && (!only || only(entry.mark.topic, entry.mark.partition));
+      });
+    if (!pending.length) return;
+    const offsets = pending.map(({ mark }) => ({
+      topic: mark.topic,
+      partition: mark.partition,
+      offset: mark.next.toString(),
+    }));
+    pending.forEach(({ key }) => this.dirty.delete(key));
     if (!only) this.marksSinceCommit = 0;
     try {
       await consumer.commitOffsets(offsets);
-      if (this.monitor.hasListeners('consumer.offsets.committed')) {
-        this.monitor.publish('consumer.offsets.committed', {
-          group: this.groupId,
-          offsets: offsets.map((o) => ({ ...o, topic: this.topicMapper.incoming(o.topic) })),
-        });
-      }
     } catch (error) {
-      // Keep them dirty unless a newer mark replaced them meanwhile; the next commit retries.
-      for (const key of keys) this.dirty.add(key);
+      // Pending again, unless the partition was forgotten or marked further meanwhile (then the
+      // newer mark is already pending and is what the next commit sends).
+      for (const { key, mark } of pending) {
+        if (this.marks.get(key) === mark) this.dirty.add(key);
+      }
       this.monitor.publish('error.occurred', {
         type: 'consumer.commit.error',
         error,
         group: this.groupId,
+      });
+      throw error;
+    }
+    if (this.monitor.hasListeners('consumer.offsets.committed')) {
+      this.monitor.publish('consumer.offsets.committed', {
+        group: this.groupId,
+        offsets: offsets.map((o) => ({ ...o, topic: this.topicMapper.incoming(o.topic) })),
       });
     }
   }

@@ -52,6 +52,7 @@ export class PartitionExecutor {
   /** Set after a batch exhausted its retries on a dead-letter route: replay it one by one. */
   private collapseUntil?: bigint;
   private seekTo?: string;
+  private userSeeked = false;
   private responses?: ResponseBuffer;
   private readonly ref: { group: string; topic: string; partition: number };
   private readonly runtime: ConsumerRuntime;
@@ -128,7 +129,9 @@ export class PartitionExecutor {
    * fetch position on. Once per batch, not per message: both cost kafkajs and us a few allocations.
    */
   private complete(last: Message, controls: BatchControls): void {
-    if (!this.route.manualOffsets)
+    // After the consumer's own seek() nothing is marked automatically: it may have rewound to
+    // process messages again, and a crash before that must bring them back.
+    if (!this.route.manualOffsets && !this.userSeeked)
       this.host.committer.mark(this.route.kafkaTopic, this.partition, last.offset);
     // The fetch position always moves on; what gets committed is only what was marked.
     if (this.seekTo === undefined && !this.backingOff) controls.resolveOffset(last.offset);
@@ -261,7 +264,11 @@ export class PartitionExecutor {
       });
       return false;
     }
-    this.host.committer.mark(this.route.kafkaTopic, this.partition, poison.offset);
+    // With manual offsets only the consumer marks: the dispatch moves past the message, a
+    // restart before the consumer marks something later brings it back (at-least-once).
+    if (!this.route.manualOffsets) {
+      this.host.committer.mark(this.route.kafkaTopic, this.partition, poison.offset);
+    }
     this.host.monitor.publish('dead_letter_queue.dispatched', {
       ...this.ref,
       offset: poison.offset,
@@ -339,6 +346,7 @@ export class PartitionExecutor {
   }
 
   private applySeek(): void {
+    this.userSeeked = false;
     if (this.seekTo === undefined) return;
     this.host.seek(this.route.kafkaTopic, this.partition, this.seekTo);
     this.seekTo = undefined;
@@ -369,7 +377,9 @@ export class PartitionExecutor {
       markAsConsumed: (message) => host.committer.mark(route.kafkaTopic, partition, message.offset),
       markAsConsumedSync: async (message) => {
         host.committer.mark(route.kafkaTopic, partition, message.offset);
-        await host.committer.commit((topic, p) => topic === route.kafkaTopic && p === partition);
+        await host.committer.commitOrThrow(
+          (topic, p) => topic === route.kafkaTopic && p === partition,
+        );
       },
       pause: (ms) => {
         this.userPaused = true;
@@ -380,6 +390,7 @@ export class PartitionExecutor {
       resume,
       seek: (offset) => {
         this.seekTo = BigInt(offset).toString();
+        this.userSeeked = true;
       },
       respondTo: (topic: string, payload: unknown, options?: RespondToOptions) => {
         (this.responses ??= new ResponseBuffer()).add(topic, payload, options);

@@ -124,11 +124,13 @@ export class KarafkaServer
       clientFactory: this.clientFactory,
     };
     this.listeners = table.groups.map((group) => new ConsumerGroupListener(group, dependencies));
-    try {
-      await Promise.all(this.listeners.map((listener) => listener.start()));
-    } catch (error) {
+    // All settled before closing: a group still connecting when another failed must not join
+    // after the close.
+    const results = await Promise.allSettled(this.listeners.map((listener) => listener.start()));
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) {
       await this.close();
-      throw error;
+      throw failure.reason;
     }
     this._status$.next('connected');
     this.monitor.publish('app.running', { groups: table.groups.map((group) => group.id) });
