@@ -212,6 +212,9 @@ function crossFieldProblems(options: KarafkaModuleOptions): string[] {
       );
     }
   }
+  if (options.producer?.idempotent === true && (options.producer.acks ?? -1) !== -1) {
+    problems.push('producer.acks: must be -1 (all) when producer.idempotent is true');
+  }
   checkPluggable(problems, 'topicMapper', options.topicMapper, ['incoming', 'outgoing']);
   checkPluggable(problems, 'deserializer', options.deserializer, ['deserialize']);
   checkPluggable(problems, 'serializer', options.serializer, ['serialize']);

@@ -1,4 +1,9 @@
-import type { ModuleMetadata, Type } from '@nestjs/common';
+import type {
+  InjectionToken,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Type,
+} from '@nestjs/common';
 import type { ConnectionOptions } from 'node:tls';
 import type { RetryOptions, SASLOptions } from 'kafkajs';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
@@ -114,7 +119,7 @@ export interface KarafkaOptionsFactory {
 
 export interface KarafkaModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useFactory?: (...args: never[]) => KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
-  inject?: Array<string | symbol | Type<unknown>>;
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
   useClass?: Type<KarafkaOptionsFactory>;
   useExisting?: Type<KarafkaOptionsFactory>;
 }

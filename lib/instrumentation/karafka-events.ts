@@ -10,7 +10,6 @@ export type KarafkaErrorType =
   | 'consumer.consume.error'
   | 'consumer.revoked.error'
   | 'consumer.shutdown.error'
-  | 'consumer.deserialize.error'
   | 'consumer.commit.error'
   | 'connection.client.error'
   | 'responder.usage.error'
@@ -65,7 +64,7 @@ export interface KarafkaEvents {
   'consumer.consume': PartitionRef & { count: number; firstOffset: string; lastOffset: string };
   /** `consume` returned without error; `duration` holds its time in ms. */
   'consumer.consumed': PartitionRef & { count: number; firstOffset: string; lastOffset: string };
-  /** A partition was paused (error backoff or `this.pause()`). */
+  /** A failing partition was paused for backoff (`this.pause()` publishes nothing). */
   'consumer.consuming.pause': PartitionRef & { timeout: number; offset: string; attempt: number };
   /** A paused partition resumes, retrying from `offset`. */
   'consumer.consuming.retry': PartitionRef & { offset: string; attempt: number };

@@ -32,7 +32,7 @@ export class Monitor {
   /** Subscribes to one event. Returns a function that unsubscribes. */
   subscribe<N extends KarafkaEventName>(name: N, handler: Handler<N>): () => void;
   /** Subscribes every `onEventName` method of a listener object. */
-  subscribe(listener: KarafkaListener | object): () => void;
+  subscribe(listener: KarafkaListener): () => void;
   subscribe(
     nameOrListener: KarafkaEventName | object,
     handler?: Handler<KarafkaEventName>,

@@ -48,12 +48,16 @@ export abstract class BaseConsumer<T = unknown> {
     this.runtime.markAsConsumed(message as Message);
   }
 
-  /** Marks and commits now; resolves once Kafka has the offset. */
+  /** Marks and commits now; resolves once Kafka has the offset, rejects when Kafka refused it. */
   markAsConsumedSync(message: Message<T>): Promise<void> {
     return this.runtime.markAsConsumedSync(message as Message);
   }
 
-  /** Pauses this partition (for `ms`, or until `resume()`). The current batch still finishes. */
+  /**
+   * Pauses this partition (for `ms`, or until `resume()`). With `batch: true` the current batch
+   * was already handed over; with `batch: false` no further message of it is consumed, and after
+   * the pause consuming goes on with the next one.
+   */
   pause(ms?: number): void {
     this.runtime.pause(ms);
   }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { RecordMetadata } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
-import { KarafkaConfigurationError } from '../config/karafka-configuration.error.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
 import { Monitor } from '../instrumentation/monitor.js';
@@ -72,11 +71,6 @@ export class Producer implements OnApplicationShutdown {
     clientFactory: KafkaClientFactory,
   ) {
     const producerConfig = config.producer;
-    if (producerConfig.idempotent && producerConfig.acks !== -1) {
-      throw new KarafkaConfigurationError([
-        'producer.acks: must be -1 (all) when producer.idempotent is true',
-      ]);
-    }
     const middleware = new ProducerMiddlewareChain();
     const shared: SharedState = {
       connection: new ProducerConnection(() => clientFactory.create('producer'), producerConfig),

@@ -347,6 +347,16 @@ describe('resolveConfig', () => {
       ).not.toThrow();
     });
 
+    it('rejects an idempotent producer without acks -1, in the same error as the rest', () => {
+      expect(
+        problemsOf({ ...minimal, producer: { idempotent: true, acks: 1 }, concurrency: 0 }),
+      ).toEqual([
+        'concurrency: must not be less than 1',
+        'producer.acks: must be -1 (all) when producer.idempotent is true',
+      ]);
+      expect(() => resolveConfig({ ...minimal, producer: { idempotent: true } })).not.toThrow();
+    });
+
     it('rejects pause.timeout above the default pause.maxTimeout', () => {
       expect(problemsOf({ ...minimal, pause: { timeout: 30_001 } })).toEqual([
         'pause.timeout: must not exceed pause.maxTimeout',

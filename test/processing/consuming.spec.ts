@@ -90,13 +90,23 @@ describe('consuming from a real broker', () => {
     const topic = uniqueName('persistent');
     await createTopic(topic, 2);
 
+    // Each payload names the partition it was produced to, so a message handed to the wrong
+    // instance is caught against Kafka's placement, not against the framework's own bookkeeping.
+    const instancesByProducedPartition = new Map<number, Set<object>>();
+
     @Consumer(topic, { batch: true })
-    class PersistentConsumer extends BaseConsumer {
+    class PersistentConsumer extends BaseConsumer<{ round: number; partition: number }> {
       constructor(private readonly recorder: Recorder) {
         super();
       }
-      consume(messages: Messages): void {
-        for (const message of messages) expect(message.partition).toBe(this.partition);
+      consume(messages: Messages<{ round: number; partition: number }>): void {
+        for (const message of messages) {
+          const produced = message.payload.partition;
+          instancesByProducedPartition.set(
+            produced,
+            (instancesByProducedPartition.get(produced) ?? new Set()).add(this),
+          );
+        }
         this.recorder.record(this, messages);
       }
     }
@@ -110,8 +120,8 @@ describe('consuming from a real broker', () => {
     // Several separate produce rounds give several batches per partition.
     for (let round = 0; round < 4; round++) {
       await produceRaw(topic, [
-        { partition: 0, value: JSON.stringify({ round }) },
-        { partition: 1, value: JSON.stringify({ round }) },
+        { partition: 0, value: JSON.stringify({ round, partition: 0 }) },
+        { partition: 1, value: JSON.stringify({ round, partition: 1 }) },
       ]);
       await eventually(() => recorder.seen.length >= (round + 1) * 2, 20_000, `round ${round}`);
     }
@@ -121,6 +131,9 @@ describe('consuming from a real broker', () => {
     expect(new Set(calls0.map((c) => c.instance)).size).toBe(1);
     expect(new Set(calls1.map((c) => c.instance)).size).toBe(1);
     expect(calls0[0]!.instance).not.toBe(calls1[0]!.instance);
+    // Every message of Kafka partition p reached the one instance of partition p.
+    expect([...instancesByProducedPartition.get(0)!]).toEqual([calls0[0]!.instance]);
+    expect([...instancesByProducedPartition.get(1)!]).toEqual([calls1[0]!.instance]);
   });
 
   it('creates a fresh instance per batch with persistent: false', async () => {

@@ -4,7 +4,7 @@ import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaRoutingError } from '../../lib/routing/routing.error.js';
-import { createTopic, eventually, testKafka, uniqueName } from '../support/kafka.js';
+import { createTopic, eventually, testKafka, uniqueName, withAdmin } from '../support/kafka.js';
 import {
   committedOffsets,
   produceRaw,
@@ -21,6 +21,11 @@ const fast = {
   pause: { timeout: 100, maxTimeout: 200, exponentialBackoff: true },
   commit: { interval: 100, threshold: 0 },
 };
+
+async function endOffset(topic: string): Promise<number> {
+  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
 
 async function readDeadLetters(topic: string, count: number) {
   const consumer = testKafka().consumer({ groupId: uniqueName('dlq-reader') });
@@ -81,6 +86,7 @@ describe('dead letter queue, on a real broker', () => {
     expect(seen).toEqual([0, 1, 3, 4]);
     expect(poisonAttempts).toBe(3); // 1 + maxRetries
     const [letter] = await readDeadLetters(dlq, 1);
+    expect(await endOffset(dlq)).toBe(1);
     expect(letter).toMatchObject({
       key: 'bad-key',
       value: '{not json',
@@ -136,6 +142,7 @@ describe('dead letter queue, on a real broker', () => {
     await eventually(() => processed.size >= 5, 30_000, 'every good order');
     expect([...processed].sort()).toEqual([0, 1, 2, 4, 5]);
     const letters = await readDeadLetters(dlq, 1);
+    expect(await endOffset(dlq)).toBe(1); // exactly one message was moved, not more
     expect(letters).toHaveLength(1);
     expect(letters[0]!.value).toBe('{"n":3,"poison":true}');
     expect(letters[0]!.headers.karafka_error).toBe('Error: cannot handle order 3');

@@ -157,6 +157,57 @@ describe('consumers that respond, on a real broker', () => {
     expect(await endOffset(single)).toBe(1);
   });
 
+  it('marks only after delivery: a failed delivery leaves the offset uncommitted and is retried', async () => {
+    const input = uniqueName('in');
+    const out = uniqueName('out');
+    const clientId = uniqueName('c');
+    await createTopic(input, 1);
+    await createTopic(out, 1);
+    await produceRaw(input, [{ value: '{"n":1}' }]);
+    let serializations = 0;
+    let committedAtFailure: string | undefined;
+    const flakySerializer = {
+      serialize(payload: unknown): string {
+        serializations += 1;
+        if (serializations === 1) throw new Error('serializer down');
+        return JSON.stringify(payload);
+      },
+    };
+
+    @Consumer(input)
+    @Responds(out, { serializer: flakySerializer })
+    class DeliveringConsumer extends BaseConsumer {
+      consume(): void {
+        this.respondTo(out, { ok: true });
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId,
+      providers: [DeliveringConsumer],
+      options: {
+        pause: { timeout: 1_000, maxTimeout: 1_000, exponentialBackoff: false },
+        commit: { interval: 50, threshold: 0 },
+      },
+      record: ['error.occurred'],
+    });
+    apps.push(app);
+    await eventually(() => processingErrors(app).length >= 1, 20_000, 'the delivery error');
+    expect(processingErrors(app)[0]!.payload.type).toBe('responder.delivery.error');
+    // Several commit intervals pass during the backoff: nothing may be committed yet.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    committedAtFailure = (await committedOffsets(`${clientId}_app`, input))[0];
+    expect(committedAtFailure).toBe('-1');
+    expect(await endOffset(out)).toBe(0);
+
+    await eventually(
+      async () => (await committedOffsets(`${clientId}_app`, input))[0] === '1',
+      20_000,
+      'commit after delivery',
+    );
+    expect(await readAll(out, 1)).toEqual([{ key: null, value: '{"ok":true}' }]);
+  });
+
   it('a required responder that is not used fails the consume', async () => {
     const input = uniqueName('in');
     const required = uniqueName('required');
