@@ -4,7 +4,13 @@ import { BaseConsumer, type OnRevoked } from '../../lib/processing/base-consumer
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaError } from '../../lib/errors/karafka.error.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
-import { produceRaw, sleep, startKarafkaApp, type TestApp } from '../support/karafka-app.js';
+import {
+  committedOffsets,
+  produceRaw,
+  sleep,
+  startKarafkaApp,
+  type TestApp,
+} from '../support/karafka-app.js';
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -66,7 +72,7 @@ describe('BaseConsumer controls on a real broker', () => {
     expect(seen).toEqual([0, 1, 2, 3, 1, 2, 3, 4]);
   });
 
-  it('calls onRevoked when a second member takes a partition away', async () => {
+  it('on a rebalance: commits what was marked, calls onRevoked, and the new owner does not redo it', async () => {
     const topic = uniqueName('revoke');
     const clientId = uniqueName('c');
     await createTopic(topic, 2);
@@ -87,18 +93,31 @@ describe('BaseConsumer controls on a real broker', () => {
       }
     }
 
+    // No interval commits: only the rebalance can commit what the first member marked.
+    const options = { commit: { interval: 600_000, threshold: 0 } };
     const first = await startKarafkaApp({
       clientId,
       providers: [RevokableConsumer],
+      options,
       record: ['rebalance.partitions_revoked'],
     });
     apps.push(first);
     await eventually(() => consumed.length >= 2, 20_000, 'both partitions');
-    const second = await startKarafkaApp({ clientId, providers: [RevokableConsumer] });
+    const second = await startKarafkaApp({
+      clientId,
+      providers: [RevokableConsumer],
+      options,
+      record: ['rebalance.partitions_assigned'],
+    });
     apps.push(second);
     await eventually(() => revoked.length >= 1, 30_000, 'a revocation');
+    await eventually(() => second.events.length >= 1, 30_000, 'the new owner assigned');
+    await sleep(1_500);
     expect(revoked).toHaveLength(1);
     expect(first.events.some((e) => e.id === 'rebalance.partitions_revoked')).toBe(true);
+    expect(consumed).toHaveLength(2); // the new owner started after the committed offset
+    const moved = revoked[0]!;
+    expect((await committedOffsets(`${clientId}_app`, topic))[moved]).toBe('1');
   });
 
   it('explains that consumer helpers need a partition outside consume()', () => {
