@@ -3,7 +3,7 @@ import type { Messages } from '../messages/messages.js';
 import type { Producer } from '../producer/producer.js';
 import type { RespondToOptions } from '../responders/respond-to-options.js';
 import { KarafkaError } from '../errors/karafka.error.js';
-import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
+import { CONSUMER_RUNTIME, STOP_CONSUMING, type ConsumerRuntime } from './consumer-runtime.js';
 
 /**
  * Base class of consumers. Extend it, decorate the class with `@Consumer(topic, options)`,
@@ -18,6 +18,18 @@ import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
 export abstract class BaseConsumer<T = unknown> {
   /** Set by the framework before the first `consume`. */
   [CONSUMER_RUNTIME]?: ConsumerRuntime;
+  /** Set by the framework on the provider instance Nest made of this class. */
+  [STOP_CONSUMING]?: () => Promise<unknown>;
+
+  /**
+   * Nest destroys global modules (KarafkaModule) after the app's own modules. This hook of the
+   * consumer's provider runs with its module, before the modules it imports (a database, a
+   * client) are destroyed: consuming stops gracefully here, so no batch runs on closed
+   * resources. Overriding it? Call `await super.onModuleDestroy()`.
+   */
+  async onModuleDestroy(): Promise<void> {
+    await this[STOP_CONSUMING]?.();
+  }
 
   abstract consume(messages: Messages<T>): Promise<void> | void;
 

@@ -20,3 +20,9 @@ export interface ConsumerRuntime {
 }
 
 export const CONSUMER_RUNTIME = Symbol('karafka.consumerRuntime');
+
+/**
+ * Set by the routes explorer on the provider instances Nest made of consumer classes: their
+ * module's onModuleDestroy then stops consuming first (see BaseConsumer.onModuleDestroy).
+ */
+export const STOP_CONSUMING = Symbol('karafka.stopConsuming');

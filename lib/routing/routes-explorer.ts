@@ -7,6 +7,7 @@ import { Monitor } from '../instrumentation/monitor.js';
 import { KARAFKA_CONFIG, KARAFKA_DESERIALIZER, KARAFKA_SERIALIZER } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
+import { STOP_CONSUMING } from '../processing/consumer-runtime.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
 import {
@@ -98,6 +99,7 @@ export class RoutesExplorer implements OnModuleInit {
       routes.push(route);
     }
     this.checkStrayResponders();
+    this.linkConsumerProviders(new Set(routes.map((route) => route.consumerClass)));
     return new RouteTable(routes);
   }
 
@@ -196,6 +198,22 @@ export class RoutesExplorer implements OnModuleInit {
       responders: Object.freeze(responders),
       moduleRef,
     });
+  }
+
+  /** See BaseConsumer.onModuleDestroy: Nest's own instances of consumer classes stop consuming. */
+  private linkConsumerProviders(classes: Set<unknown>): void {
+    const stop = () => this.registry.stopConsuming();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<symbol, unknown> | undefined;
+      if (
+        wrapper.metatype &&
+        classes.has(wrapper.metatype) &&
+        instance &&
+        typeof instance === 'object'
+      ) {
+        instance[STOP_CONSUMING] = stop;
+      }
+    }
   }
 
   /** @Responds without @Consumer would silently do nothing: refuse it. */

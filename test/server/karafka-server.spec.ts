@@ -1,4 +1,11 @@
-import { Controller, Get, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
@@ -119,6 +126,56 @@ describe('KarafkaServer', () => {
     expect(Date.now() - before).toBeLessThan(3_000);
     expect(await committedOffsets(`${clientId}_app`, topic)).toEqual({ 0: '-1' });
     await app.close();
+  });
+
+  it("stops consuming before the consumer's own module dependencies are destroyed", async () => {
+    const topic = uniqueName('teardown');
+    await createTopic(topic, 1);
+    const log: string[] = [];
+
+    @Injectable()
+    class Database implements OnModuleDestroy {
+      open = true;
+      onModuleDestroy(): void {
+        this.open = false;
+        log.push('database closed');
+      }
+    }
+    @Module({ providers: [Database], exports: [Database] })
+    class DatabaseModule {}
+
+    @Consumer(topic, { batch: true })
+    class WritingConsumer extends BaseConsumer {
+      constructor(private readonly db: Database) {
+        super();
+      }
+      async consume(): Promise<void> {
+        log.push('batch started');
+        await sleep(1_000);
+        log.push(`batch wrote with database ${this.db.open ? 'open' : 'CLOSED'}`);
+      }
+    }
+    @Module({ imports: [DatabaseModule], providers: [WritingConsumer] })
+    class ConsumersModule {}
+    @Module({
+      imports: [
+        KarafkaModule.forRoot({
+          clientId: uniqueName('c'),
+          kafka: { brokers: kafkaBrokers() },
+          logger: false,
+        }),
+        ConsumersModule,
+      ],
+    })
+    class TeardownAppModule {}
+
+    const app = await NestFactory.createApplicationContext(TeardownAppModule, { logger: false });
+    await app.get(KarafkaServer).start();
+    await produceRaw(topic, [{ value: '1' }]);
+    await eventually(() => log.length >= 1, 20_000, 'the batch to start');
+    await app.close();
+    // KarafkaModule is global and destroyed last; the consumer's provider stopped consuming first.
+    expect(log).toEqual(['batch started', 'batch wrote with database open', 'database closed']);
   });
 
   it('keeps the group membership while a batch runs longer than sessionTimeout (heartbeats)', async () => {
