@@ -5,6 +5,7 @@ import type { TopicMapper } from '../mapping/topic-mapper.js';
 import { createMessageParser } from '../processing/message-parser.js';
 import { PartitionExecutor, type PartitionHost } from '../processing/partition-executor.js';
 import type { Producer } from '../producer/producer.js';
+import { KarafkaError } from '../errors/karafka.error.js';
 import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
 import { OffsetCommitter } from './offset-committer.js';
@@ -100,12 +101,7 @@ export class ConsumerGroupListener implements PartitionHost {
     // the app closes during a restart): then this client must not go on to join the group.
     await consumer.connect();
     if (await this.abandonedStart(consumer)) return;
-    for (const route of this.group.routes) {
-      await consumer.subscribe({
-        topics: [route.kafkaTopic],
-        fromBeginning: route.initialOffset === 'earliest',
-      });
-    }
+    for (const route of this.group.routes) await this.subscribe(consumer, route);
     if (await this.abandonedStart(consumer)) return;
     await consumer.run({
       autoCommit: false,
@@ -116,6 +112,35 @@ export class ConsumerGroupListener implements PartitionHost {
     if (await this.abandonedStart(consumer)) return;
     this.committer.start();
     this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
+  }
+
+  /**
+   * A topic that does not exist yet answers UNKNOWN_TOPIC_OR_PARTITION; a broker that creates
+   * topics on demand has created it a moment later. Retried for a few seconds, then a clear error.
+   */
+  private async subscribe(consumer: KafkaConsumer, route: Route): Promise<void> {
+    const delays = [250, 500, 1_000, 2_000, 4_000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await consumer.subscribe({
+          topics: [route.kafkaTopic],
+          fromBeginning: route.initialOffset === 'earliest',
+        });
+        return;
+      } catch (error) {
+        const retriable = (error as { retriable?: boolean }).retriable === true;
+        if (!retriable || attempt >= delays.length || this.stopping) {
+          throw new KarafkaError(
+            `Consumer group ${this.group.id} cannot subscribe to topic "${route.kafkaTopic}" ` +
+              `(${route.consumerClass.name}): ${error instanceof Error ? error.message : String(error)}. ` +
+              `Create it first (npx karafka topics create) or let the broker create topics ` +
+              `(auto.create.topics.enable).`,
+            { cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+      }
+    }
   }
 
   private async abandonedStart(consumer: KafkaConsumer): Promise<boolean> {
