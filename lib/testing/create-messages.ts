@@ -15,7 +15,8 @@ export interface TestMessageInput {
   payload: unknown;
   key?: string | null;
   headers?: Record<string, string>;
-  timestamp?: Date;
+  /** Create time: a Date, epoch milliseconds, or a date string. Default: now. */
+  timestamp?: Date | number | string;
 }
 
 export interface CreateMessagesOptions {
@@ -95,7 +96,7 @@ function toKafkaMessage(input: unknown, offset: number): KafkaMessage {
   return {
     key: spec.key === undefined || spec.key === null ? null : Buffer.from(spec.key),
     value: value === null ? null : Buffer.isBuffer(value) ? value : Buffer.from(value),
-    timestamp: String((spec.timestamp ?? new Date()).getTime()),
+    timestamp: String(new Date(spec.timestamp ?? Date.now()).getTime()),
     attributes: 0,
     offset: String(offset),
     headers: Object.fromEntries(

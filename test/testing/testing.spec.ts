@@ -22,7 +22,10 @@ class SummingConsumer extends BaseConsumer<{ count: number }> {
 describe('nestjs-karafka/testing', () => {
   it('createMessages builds real, lazily parsed Messages with metadata', () => {
     const messages = createMessages<{ count: number }>(
-      [{ count: 1 }, { payload: { count: 2 }, key: 'k', headers: { trace: 't1' } }],
+      [
+        { count: 1 },
+        { payload: { count: 2 }, key: 'k', headers: { trace: 't1' }, timestamp: 1_000 },
+      ],
       { topic: 'counts', partition: 3, firstOffset: 10 },
     );
     expect(messages.size).toBe(2);
@@ -41,6 +44,7 @@ describe('nestjs-karafka/testing', () => {
       second.partition,
     ]).toEqual(['k', 't1', '11', 'counts', 3]);
     expect(second.deserialized).toBe(false);
+    expect(second.timestamp).toEqual(new Date(1_000));
     expect(messages.payloads).toEqual([{ count: 1 }, { count: 2 }]);
   });
 
