@@ -38,7 +38,10 @@ export function installCommand(): Command {
       for (const file of report.skipped)
         console.log(`  skip   ${file} (exists; --force overwrites it)`);
       for (const note of report.notes) console.log(`\n${note}`);
-      console.log('\nNext: build (npm run build), then `npx karafka flow`, `npx karafka server`.');
+      console.log(
+        '\nNext: build (npm run build), create the topics (`npx karafka topics create`), then ' +
+          '`npx karafka flow` and `npx karafka server` (or connect KarafkaServer in main.ts, see README).',
+      );
     });
 }
 
