@@ -14,8 +14,8 @@ export interface KarafkaMetrics {
  * A monitor listener: the monitor calls each `onEventName` method for its event
  * (`onConsumerConsumed` for `consumer.consumed`). It counts what the framework does.
  *
- * Only event methods may start with `on` + a capital letter (the monitor rejects any other),
- * so Nest lifecycle hooks such as `onModuleInit` live in MetricsRegistrar, not here.
+ * Methods named `on` + a capital letter must be events (the monitor rejects unknown ones);
+ * Nest's lifecycle hooks (`onModuleInit`, ...) are the exception and would be ignored.
  */
 export class KarafkaEventCounter implements KarafkaListener {
   private readonly since = new Date().toISOString();

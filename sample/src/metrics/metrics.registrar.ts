@@ -3,9 +3,9 @@ import { Monitor } from 'nestjs-karafka';
 import { KarafkaEventCounter } from './karafka-event-counter.js';
 
 /**
- * Subscribes the counter to the Karafka monitor as soon as the app is created. Not in
- * `onModuleInit`: `startAllMicroservices()` starts the consumers before the HTTP app's init
- * hooks run, and the first events (group joins, partition assignments) would be missed.
+ * Subscribes the counter to the Karafka monitor as soon as the app is created, so it also
+ * counts `app.initialized`, which KarafkaModule (a global module, initialized first) publishes
+ * during its own init. Consuming events all come later, after bootstrap.
  */
 @Injectable()
 export class MetricsRegistrar {
