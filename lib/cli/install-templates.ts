@@ -51,23 +51,15 @@ const TEST_ASSERTION: Record<TestFramework, string> = {
 };
 
 export function exampleConsumerSpecTemplate(framework: TestFramework): string {
-  return `${TEST_IMPORTS[framework]}import type { Messages } from 'nestjs-karafka';
+  return `${TEST_IMPORTS[framework]}import { attachTestRuntime, createMessages } from 'nestjs-karafka/testing';
 import { ExampleConsumer, type ExampleEvent } from './example.consumer.js';
-
-/** A batch as consume() sees it: only what the consumer reads (iteration, size, payload). */
-function messagesOf(payloads: ExampleEvent[]): Messages<ExampleEvent> {
-  const list = payloads.map((payload, offset) => ({ payload, offset: String(offset), key: null }));
-  return {
-    size: list.length,
-    payloads,
-    [Symbol.iterator]: () => list[Symbol.iterator](),
-  } as unknown as Messages<ExampleEvent>;
-}
 
 describe('ExampleConsumer', () => {
   it('consumes a batch', async () => {
     const consumer = new ExampleConsumer();
-    await consumer.consume(messagesOf([{ id: 'a' }, { id: 'b' }]));
+    // Records what the consumer asks of the framework (marks, responses) instead of doing it.
+    attachTestRuntime(consumer, { topic: 'example' });
+    await consumer.consume(createMessages<ExampleEvent>([{ id: 'a' }, { id: 'b' }], { topic: 'example' }));
     ${TEST_ASSERTION[framework]}
   });
 });
