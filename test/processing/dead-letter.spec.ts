@@ -4,7 +4,13 @@ import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaRoutingError } from '../../lib/routing/routing.error.js';
-import { createTopic, eventually, testKafka, uniqueName, withAdmin } from '../support/kafka.js';
+import {
+  createTopic,
+  eventually,
+  readTopic,
+  totalEndOffset,
+  uniqueName,
+} from '../support/kafka.js';
 import {
   committedOffsets,
   produceRaw,
@@ -21,35 +27,6 @@ const fast = {
   pause: { timeout: 100, maxTimeout: 200, exponentialBackoff: true },
   commit: { interval: 100, threshold: 0 },
 };
-
-async function endOffset(topic: string): Promise<number> {
-  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
-  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-}
-
-async function readDeadLetters(topic: string, count: number) {
-  const consumer = testKafka().consumer({ groupId: uniqueName('dlq-reader') });
-  const got: Array<{ key: string | null; value: string | null; headers: Record<string, string> }> =
-    [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) =>
-      void got.push({
-        key: message.key?.toString() ?? null,
-        value: message.value?.toString() ?? null,
-        headers: Object.fromEntries(
-          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
-        ),
-      }),
-  });
-  try {
-    await eventually(() => got.length >= count, 20_000, `${count} dead letters`);
-    return got;
-  } finally {
-    await consumer.disconnect();
-  }
-}
 
 describe('dead letter queue, on a real broker', () => {
   it('single mode: after maxRetries the poison message goes to the dead letter topic and consuming goes on', async () => {
@@ -85,8 +62,8 @@ describe('dead letter queue, on a real broker', () => {
     await eventually(() => seen.length >= 4, 20_000, 'the messages around the poison');
     expect(seen).toEqual([0, 1, 3, 4]);
     expect(poisonAttempts).toBe(3); // 1 + maxRetries
-    const [letter] = await readDeadLetters(dlq, 1);
-    expect(await endOffset(dlq)).toBe(1);
+    const [letter] = await readTopic(dlq, 1);
+    expect(await totalEndOffset(dlq)).toBe(1);
     expect(letter).toMatchObject({
       key: 'bad-key',
       value: '{not json',
@@ -141,8 +118,8 @@ describe('dead letter queue, on a real broker', () => {
     apps.push(app);
     await eventually(() => processed.size >= 5, 30_000, 'every good order');
     expect([...processed].sort()).toEqual([0, 1, 2, 4, 5]);
-    const letters = await readDeadLetters(dlq, 1);
-    expect(await endOffset(dlq)).toBe(1); // exactly one message was moved, not more
+    const letters = await readTopic(dlq, 1);
+    expect(await totalEndOffset(dlq)).toBe(1); // exactly one message was moved, not more
     expect(letters).toHaveLength(1);
     expect(letters[0]!.value).toBe('{"n":3,"poison":true}');
     expect(letters[0]!.headers.karafka_error).toBe('Error: cannot handle order 3');

@@ -16,9 +16,9 @@ import {
   createTopic,
   eventually,
   kafkaBrokers,
-  testKafka,
+  readTopic,
+  totalEndOffset,
   uniqueName,
-  withAdmin,
 } from '../support/kafka.js';
 import {
   committedOffsets,
@@ -33,29 +33,9 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-async function endOffset(topic: string): Promise<number> {
-  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
-  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-}
-
-async function readAll(
-  topic: string,
-  count: number,
-): Promise<Array<{ key: string | null; value: string }>> {
-  const consumer = testKafka().consumer({ groupId: uniqueName('reader') });
-  const got: Array<{ key: string | null; value: string }> = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) =>
-      void got.push({ key: message.key?.toString() ?? null, value: message.value!.toString() }),
-  });
-  try {
-    await eventually(() => got.length >= count, 20_000, `${count} responses on ${topic}`);
-    return got;
-  } finally {
-    await consumer.disconnect();
-  }
+/** Key and value of the first `count` messages (headers are not what these tests check). */
+async function readAll(topic: string, count: number) {
+  return (await readTopic(topic, count)).map(({ key, value }) => ({ key, value }));
 }
 
 describe('consumers that respond, on a real broker', () => {
@@ -144,7 +124,7 @@ describe('consumers that respond, on a real broker', () => {
     const error = processingErrors(app)[0]!;
     expect(error.payload.type).toBe('responder.usage.error');
     expect(String(error.payload.error)).toMatch(/TwiceConsumer/);
-    expect(await endOffset(single)).toBe(0);
+    expect(await totalEndOffset(single)).toBe(0);
     expect((await committedOffsets(`${clientId}_app`, input))[0]).toBe('-1');
 
     await eventually(() => attempts >= 3, 20_000, 'the third attempt');
@@ -154,7 +134,7 @@ describe('consumers that respond, on a real broker', () => {
       10_000,
       'commit',
     );
-    expect(await endOffset(single)).toBe(1);
+    expect(await totalEndOffset(single)).toBe(1);
   });
 
   it('marks only after delivery: a failed delivery leaves the offset uncommitted and is retried', async () => {
@@ -196,7 +176,7 @@ describe('consumers that respond, on a real broker', () => {
     // Several commit intervals pass during the backoff: nothing may be committed yet.
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await committedOffsets(`${clientId}_app`, input))[0]).toBe('-1');
-    expect(await endOffset(out)).toBe(0);
+    expect(await totalEndOffset(out)).toBe(0);
 
     await eventually(
       async () => (await committedOffsets(`${clientId}_app`, input))[0] === '1',

@@ -48,3 +48,39 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Messages in a topic: the sum of its partitions' end offsets (nothing deleted in tests). */
+export async function totalEndOffset(topic: string): Promise<number> {
+  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+/** Reads the first `count` messages of a topic with a plain kafkajs consumer of its own group. */
+export async function readTopic(topic: string, count: number): Promise<ReadMessage[]> {
+  const consumer = testKafka().consumer({ groupId: uniqueName('reader') });
+  const got: ReadMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) =>
+      void got.push({
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? null,
+        headers: Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        ),
+      }),
+  });
+  try {
+    await eventually(() => got.length >= count, 20_000, `${count} messages on ${topic}`);
+    return got;
+  } finally {
+    await consumer.disconnect();
+  }
+}
