@@ -53,6 +53,10 @@ export class PartitionExecutor {
   private collapseUntil?: bigint;
   private seekTo?: string;
   private userSeeked = false;
+  /** First offset this instance was given since its partition was assigned. */
+  private firstSeen?: string;
+  /** Last success of the fetched batch in progress, marked once per batch (or before a retry). */
+  private pendingMark?: string;
   private responses?: ResponseBuffer;
   private readonly ref: { group: string; topic: string; partition: number };
   private readonly runtime: ConsumerRuntime;
@@ -83,6 +87,8 @@ export class PartitionExecutor {
     };
     const list = batch.messages.map((raw) => new Message(raw, context));
     if (!list.length) return;
+    this.firstSeen ??= list[0]!.offset;
+    this.pendingMark = undefined;
     this.publishReceived(batch, list.length);
 
     // kafkajs has no background heartbeat while eachBatch runs: keep the membership alive.
@@ -100,6 +106,7 @@ export class PartitionExecutor {
           const message = list[i]!;
           if (!(await this.run([message], highWatermark, batch.highWatermark))) break;
           done = message;
+          this.pendingMark = message.offset;
           // kafkajs' isStale() builds a key per call: a rebalance is rare, checking every few messages is enough.
           if (
             this.seekTo !== undefined ||
@@ -120,6 +127,7 @@ export class PartitionExecutor {
         this.collapseUntil = undefined;
       }
       if (done) this.complete(done, controls);
+      this.pendingMark = undefined;
       this.applySeek();
     }
   }
@@ -199,12 +207,11 @@ export class PartitionExecutor {
       ...this.ref,
       consumer: this.route.consumerClass.name,
     });
-    const firstOffset = list[0]!.offset;
-    const lastMarked = this.host.committer.lastMarked(this.route.kafkaTopic, this.partition);
-    const retryFrom =
-      lastMarked !== undefined && lastMarked >= BigInt(firstOffset)
-        ? (lastMarked + 1n).toString()
-        : firstOffset;
+    // Successes earlier in this fetched batch are marked before deciding where to retry from.
+    if (this.pendingMark !== undefined && !this.route.manualOffsets && !this.userSeeked) {
+      this.host.committer.mark(this.route.kafkaTopic, this.partition, this.pendingMark);
+    }
+    const retryFrom = this.firstUnmarked(list[0]!.offset, list[list.length - 1]!.offset);
     this.attempt += 1;
     this.seekTo = undefined;
     if (await this.deadLetter(error, list, retryFrom)) return;
@@ -226,6 +233,21 @@ export class PartitionExecutor {
       monitor.publish('consumer.consuming.retry', { ...this.ref, offset: retryFrom, attempt });
       if (!this.userPaused) this.host.resumePartition(this.route.kafkaTopic, this.partition);
     }, timeout);
+  }
+
+  /**
+   * Where a retry starts: the first message not marked. With manual offsets that may lie in an
+   * earlier batch (the consumer did not mark what it did there), or be the first message this
+   * instance ever got. A consumer that seeked back before marked messages retries its call.
+   */
+  private firstUnmarked(first: string, last: string): string {
+    const lastMarked = this.host.committer.lastMarked(this.route.kafkaTopic, this.partition);
+    if (lastMarked === undefined) {
+      return this.firstSeen !== undefined && BigInt(this.firstSeen) < BigInt(first)
+        ? this.firstSeen
+        : first;
+    }
+    return lastMarked >= BigInt(last) ? first : (lastMarked + 1n).toString();
   }
 
   /**

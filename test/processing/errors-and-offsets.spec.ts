@@ -214,6 +214,46 @@ describe('errors, retries and offsets on a real broker', () => {
     expect(secondRun).toEqual([4, 5, 6, 7, 8, 9]);
   });
 
+  it('manual offsets: a failure retries from the first unmarked message, even in an earlier batch', async () => {
+    const topic = uniqueName('manual-retry');
+    await createTopic(topic, 1);
+    const seen: number[] = [];
+    let failed = false;
+
+    @Consumer(topic, { manualOffsets: true })
+    class PartlyMarkingConsumer extends BaseConsumer<{ seq: number }> {
+      consume(messages: Messages<{ seq: number }>): void {
+        const message = messages.first!;
+        if (message.payload.seq === 6 && !failed) {
+          failed = true;
+          throw new Error('boom at 6');
+        }
+        seen.push(message.payload.seq);
+        if (message.payload.seq <= 1) this.markAsConsumed(message);
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('c'),
+      providers: [PartlyMarkingConsumer],
+      options: fastPause,
+    });
+    apps.push(app);
+    // Two separate batches: 0..4, then 5..9 (the second fails once at 6).
+    await produceRaw(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify({ seq: i }) })),
+    );
+    await eventually(() => seen.length >= 5, 20_000, 'the first batch');
+    await produceRaw(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify({ seq: 5 + i }) })),
+    );
+    await eventually(() => seen.includes(9), 20_000, 'the retry');
+    // Marked: 0 and 1. The retry starts at 2, the first unmarked message.
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('markAsConsumedSync commits at once', async () => {
     const topic = uniqueName('marksync');
     const clientId = uniqueName('c');
