@@ -1,21 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer, type OnRevoked } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaError } from '../../lib/errors/karafka.error.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import {
+  appsClosedAfterEach,
   committedOffsets,
   produceRaw,
   sleep,
   startKarafkaApp,
-  type TestApp,
 } from '../support/karafka-app.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 describe('BaseConsumer controls on a real broker', () => {
   it('pause(ms) stops the partition after the current message and resumes where it stopped', async () => {

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import type { Messages } from '../../lib/messages/messages.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
-import { produceRaw, startKarafkaApp, type TestApp } from '../support/karafka-app.js';
+import { appsClosedAfterEach, produceRaw, startKarafkaApp } from '../support/karafka-app.js';
 import { Recorder } from '../support/recorder.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 function keyed(count: number): Array<{ key: string; value: string }> {
   return Array.from({ length: count }, (_, i) => ({

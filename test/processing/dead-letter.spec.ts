@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
@@ -12,16 +12,13 @@ import {
   uniqueName,
 } from '../support/kafka.js';
 import {
+  appsClosedAfterEach,
   committedOffsets,
   produceRaw,
   startKarafkaApp,
-  type TestApp,
 } from '../support/karafka-app.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 const fast = {
   pause: { timeout: 100, maxTimeout: 200, exponentialBackoff: true },

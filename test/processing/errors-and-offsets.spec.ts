@@ -1,5 +1,5 @@
 import { IsInt, IsString, Min } from 'class-validator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import { MessageDeserializationError } from '../../lib/messages/message-deserialization.error.js';
 import type { Messages } from '../../lib/messages/messages.js';
@@ -7,18 +7,15 @@ import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import {
+  appsClosedAfterEach,
   committedOffsets,
   processingErrors,
   produceRaw,
   startKarafkaApp,
-  type TestApp,
 } from '../support/karafka-app.js';
 import { Recorder } from '../support/recorder.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 const fastPause = { pause: { timeout: 200, maxTimeout: 1_000, exponentialBackoff: true } };
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';
@@ -21,17 +21,14 @@ import {
   uniqueName,
 } from '../support/kafka.js';
 import {
+  appsClosedAfterEach,
   committedOffsets,
   processingErrors,
   produceRaw,
   startKarafkaApp,
-  type TestApp,
 } from '../support/karafka-app.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 /** Key and value of the first `count` messages (headers are not what these tests check). */
 async function readAll(topic: string, count: number) {

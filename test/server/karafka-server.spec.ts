@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';
@@ -18,17 +18,14 @@ import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import { createTopic, eventually, kafkaBrokers, uniqueName } from '../support/kafka.js';
 import {
+  appsClosedAfterEach,
   committedOffsets,
   produceRaw,
   sleep,
   startKarafkaApp,
-  type TestApp,
 } from '../support/karafka-app.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 describe('KarafkaServer', () => {
   it('applies the prefix topic mapper to subscribe, message.topic and commits', async () => {

@@ -1,14 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { eventually, uniqueName, withAdmin } from '../support/kafka.js';
-import { produceRaw, startKarafkaApp, type TestApp } from '../support/karafka-app.js';
+import { appsClosedAfterEach, produceRaw, startKarafkaApp } from '../support/karafka-app.js';
 
-const apps: TestApp[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const apps = appsClosedAfterEach();
 
 describe('a route whose topic does not exist yet', () => {
   it('starts once the broker created the topic on demand, and consumes', async () => {

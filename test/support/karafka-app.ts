@@ -1,5 +1,6 @@
 import { Module, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { afterEach } from 'vitest';
 import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
 import type { KarafkaEvent, KarafkaEventName } from '../../lib/instrumentation/karafka-events.js';
 import { Monitor } from '../../lib/instrumentation/monitor.js';
@@ -109,4 +110,13 @@ export function processingErrors(app: TestApp): KarafkaEvent<'error.occurred'>[]
   return (
     app.events.filter((e) => e.id === 'error.occurred') as KarafkaEvent<'error.occurred'>[]
   ).filter((e) => e.payload.type !== 'connection.client.error');
+}
+
+/** The apps a test file starts: push them here and they are closed after each test. */
+export function appsClosedAfterEach(): TestApp[] {
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+  return apps;
 }
