@@ -3,7 +3,7 @@
 // README.md, and test/docs/readme-samples.spec.ts fails while README differs from what the
 // commands print. A sample is the region between `<!-- sample: NAME -->` and `<!-- /sample -->`.
 // Needs the build (dist/): `npm run build` first.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,18 +17,26 @@ const FIXTURES = join(REPO, 'test/cli/fixtures');
 const NO_KAFKA = { KAFKA_BROKERS: '127.0.0.1:1' };
 
 /**
- * Runs `karafka ...args` and returns what it printed (stdout, then stderr).
+ * Runs `karafka ...args` and resolves with what it printed (stdout, then stderr). Samples run
+ * at once: each is a Node process booting Nest, and they do not share anything.
  * @param {string[]} args
  * @param {{ cwd?: string, env?: Record<string, string> }} [options]
+ * @returns {Promise<string>}
  */
 function karafka(args, options = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? REPO,
-    env: { ...process.env, NO_COLOR: '1', KARAFKA_DEBUG: '', ...NO_KAFKA, ...options.env },
-    encoding: 'utf8',
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, NO_COLOR: '1', KARAFKA_DEBUG: '', ...NO_KAFKA, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', () => resolve(`${stdout}${stderr}`.trimEnd()));
   });
-  if (result.error) throw result.error;
-  return `${result.stdout}${result.stderr}`.trimEnd();
 }
 
 /** @param {string} shown the command as README shows it @param {string} output */
@@ -109,42 +117,48 @@ async function commandTable() {
   ].join('\n');
 }
 
-/** @type {Record<string, () => string | Promise<string>>} */
+/** @type {Record<string, () => Promise<string>>} */
 export const SAMPLES = {
   'cli-commands': commandTable,
-  help: () => terminal('npx karafka help', karafka(['help'])),
-  flow: () =>
-    terminal('npx karafka flow', karafka(['--boot', join(FIXTURES, 'routing-app.js'), 'flow'])),
-  info: () =>
+  help: async () => terminal('npx karafka help', await karafka(['help'])),
+  flow: async () =>
+    terminal(
+      'npx karafka flow',
+      await karafka(['--boot', join(FIXTURES, 'routing-app.js'), 'flow']),
+    ),
+  info: async () =>
     terminal(
       'npx karafka info',
-      collapseDefaults(karafka(['--boot', join(FIXTURES, 'routing-app.js'), 'info']))
-        // The one line that depends on the machine rather than on the code.
+      collapseDefaults(await karafka(['--boot', join(FIXTURES, 'routing-app.js'), 'info']))
+        // The one line that depends on the machine rather than on the code, and the address
+        // that keeps the sample from connecting anywhere shown as the usual one.
         .replace(/^( {2}node +)\S+$/m, '$1(your version)')
         .replace(/127\.0\.0\.1:1\b/g, '127.0.0.1:9092'),
     ),
-  'config-error': () =>
+  'config-error': async () =>
     terminal(
       'npx karafka info',
-      karafka(['--boot', join(FIXTURES, 'invalid-config-app.js'), 'info']),
+      await karafka(['--boot', join(FIXTURES, 'invalid-config-app.js'), 'info']),
     ),
-  install: () => terminal('npx karafka install', installRun().output),
-  'install-app-module': () => ['```ts', installRun().module, '```'].join('\n'),
+  install: async () => terminal('npx karafka install', (await installRun()).output),
+  'install-app-module': async () => ['```ts', (await installRun()).module, '```'].join('\n'),
 };
 
-/** @type {{ output: string, module: string } | undefined} */
+/** @type {Promise<{ output: string, module: string }> | undefined} */
 let installed;
 /** `karafka install` once in a fresh Nest project: what it printed and the app.module.ts it left. */
 function installRun() {
-  if (installed) return installed;
-  const root = nestProject();
-  try {
-    const output = karafka(['install'], { cwd: root });
-    const module = readFileSync(join(root, 'src/app.module.ts'), 'utf8').trimEnd();
-    return (installed = { output, module });
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  installed ??= (async () => {
+    const root = nestProject();
+    try {
+      const output = await karafka(['install'], { cwd: root });
+      const module = readFileSync(join(root, 'src/app.module.ts'), 'utf8').trimEnd();
+      return { output, module };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  })();
+  return installed;
 }
 
 const REGION = /(<!-- sample: ([\w-]+) -->)([\s\S]*?)(<!-- \/sample -->)/g;
@@ -154,17 +168,18 @@ const REGION = /(<!-- sample: ([\w-]+) -->)([\s\S]*?)(<!-- \/sample -->)/g;
  * @param {string} readme
  */
 export async function renderReadme(readme) {
-  /** @type {Map<string, string>} */
-  const made = new Map();
-  for (const match of readme.matchAll(REGION)) {
-    const name = match[2];
-    const make = SAMPLES[name];
-    if (!make)
-      throw new Error(
-        `README names an unknown sample "${name}"; known: ${Object.keys(SAMPLES).join(', ')}`,
-      );
-    if (!made.has(name)) made.set(name, await make());
+  const names = [...new Set([...readme.matchAll(REGION)].map((match) => match[2]))];
+  const unknown = names.find((name) => !SAMPLES[name]);
+  if (unknown) {
+    throw new Error(
+      `README names an unknown sample "${unknown}"; known: ${Object.keys(SAMPLES).join(', ')}`,
+    );
   }
+  const made = new Map(
+    await Promise.all(
+      names.map(async (name) => /** @type {const} */ ([name, await SAMPLES[name]()])),
+    ),
+  );
   const rendered = readme.replace(
     REGION,
     (_whole, open, name, _old, close) => `${open}\n\n${made.get(name)}\n\n${close}`,
@@ -176,9 +191,16 @@ export async function renderReadme(readme) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const path = join(REPO, 'README.md');
   const before = readFileSync(path, 'utf8');
-  const after = await renderReadme(before);
-  writeFileSync(path, after);
-  console.log(
-    before === after ? 'README.md samples are up to date.' : 'README.md samples rewritten.',
+  renderReadme(before).then(
+    (after) => {
+      writeFileSync(path, after);
+      console.log(
+        before === after ? 'README.md samples are up to date.' : 'README.md samples rewritten.',
+      );
+    },
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
   );
 }
