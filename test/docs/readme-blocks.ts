@@ -46,8 +46,9 @@ export function extractTypeScriptBlocks(markdown: string): CodeBlock[] {
 }
 
 export interface BlockProblem {
-  /** The Markdown line the problem is on. */
+  /** The Markdown line the problem is on (0: not inside a block). */
   line: number;
+  block?: CodeBlock;
   message: string;
 }
 
@@ -108,7 +109,11 @@ export function checkBlocks(blocks: CodeBlock[]): BlockProblem[] {
       return { line: 0, message: `${where}TS${diagnostic.code}: ${message}` };
     }
     const { line } = diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start);
-    return { line: source.block.line + 1 + line, message: `TS${diagnostic.code}: ${message}` };
+    return {
+      line: source.block.line + 1 + line,
+      block: source.block,
+      message: `TS${diagnostic.code}: ${message}`,
+    };
   });
 }
 
