@@ -83,10 +83,12 @@ const exportedProviders = [
 @Global()
 @Module({})
 export class KarafkaModule {
+  /** Configures nestjs-karafka with options known at import time; the module is global. */
   static forRoot(options: KarafkaModuleOptions): DynamicModule {
     return KarafkaModule.build([{ provide: KARAFKA_MODULE_OPTIONS, useValue: options }]);
   }
 
+  /** Configures nestjs-karafka from a factory, class or existing provider (`useFactory`, `useClass`, `useExisting`), e.g. to read the environment through `ConfigService`. */
   static forRootAsync(options: KarafkaModuleAsyncOptions): DynamicModule {
     return KarafkaModule.build(asyncOptionsProviders(options), options.imports ?? []);
   }

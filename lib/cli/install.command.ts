@@ -35,8 +35,7 @@ export function installCommand(): Command {
     .action((flags: { force?: boolean }) => {
       const report = install(process.cwd(), Boolean(flags.force));
       for (const file of report.written) console.log(`  write  ${file}`);
-      for (const file of report.skipped)
-        console.log(`  skip   ${file} (exists; --force overwrites it)`);
+      for (const skipped of report.skipped) console.log(`  skip   ${skipped}`); // the reason is in it
       for (const note of report.notes) console.log(`\n${note}`);
       console.log(
         '\nNext: build (npm run build), create the topics (`npx karafka topics create`), then ' +

@@ -36,6 +36,7 @@ export interface KarafkaConfig {
   readonly logger: boolean;
 }
 
+/** The value of every optional setting that the options leave out (README: Configuration). */
 export const CONFIG_DEFAULTS = {
   consumer: {
     sessionTimeout: 30_000,

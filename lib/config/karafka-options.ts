@@ -10,6 +10,7 @@ import type { TopicMapper } from '../mapping/topic-mapper.js';
 import type { RouteDefinition } from '../routing/consumer-options.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
 
+/** Where a consumer group without committed offsets starts reading. */
 export type InitialOffset = 'earliest' | 'latest';
 
 /** How to reach Kafka; passed to kafkajs. */
@@ -62,7 +63,9 @@ export interface CommitOptions {
   threshold?: number;
 }
 
+/** Producer compression; only `gzip` ships with kafkajs, the others need a codec in kafkajs' `CompressionCodecs`. */
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+/** Producer acknowledgements: `-1` all in-sync replicas, `1` the leader, `0` none. */
 export type Acks = -1 | 0 | 1;
 
 /** The WaterDrop-style producer. */
@@ -83,6 +86,7 @@ export interface ProducerSettings {
   retries?: number;
 }
 
+/** `KarafkaModule.forRoot()` options: only `clientId` and `kafka.brokers` are required; every key is validated at boot. */
 export interface KarafkaModuleOptions {
   /** Names this app to Kafka; default consumer group ids derive from it. Required. */
   clientId: string;
@@ -113,11 +117,15 @@ export interface KarafkaModuleOptions {
   logger?: boolean;
 }
 
+/** A class that makes the options, for `forRootAsync({ useClass })` / `useExisting`. */
 export interface KarafkaOptionsFactory {
+  /** Returns the module options (may be async). */
   createKarafkaOptions(): KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
 }
 
+/** `KarafkaModule.forRootAsync()` options: one of `useFactory` (with `inject`), `useClass` or `useExisting`. */
 export interface KarafkaModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  /** Makes the options from the providers named in `inject`. */
   useFactory?: (...args: never[]) => KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
   inject?: Array<InjectionToken | OptionalFactoryDependency>;
   useClass?: Type<KarafkaOptionsFactory>;

@@ -22,6 +22,7 @@ export const nestLogCreator: logCreator = () => {
 export class KafkaClientFactory {
   constructor(@Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig) {}
 
+  /** A kafkajs client for the configured brokers; `role` is added to the client id. */
   create(role?: string): Kafka {
     const { kafka, clientId } = this.config;
     return new Kafka({

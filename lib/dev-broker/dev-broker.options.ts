@@ -21,7 +21,9 @@ export interface DevBrokerOptions {
   log?: (line: string) => void;
 }
 
+/** The Kafka version the local broker runs unless told otherwise. */
 export const DEFAULT_KAFKA_VERSION = '4.1.1';
+/** The port the local broker listens on unless told otherwise. */
 export const DEFAULT_BROKER_PORT = 9092;
 
 /** What is recorded about a running broker, in `<home>/brokers/<port>.json`. */
@@ -37,6 +39,7 @@ export interface DevBrokerState {
   startedAt: string;
 }
 
+/** Whether a local broker runs and answers, and where its files are. */
 export interface DevBrokerStatus {
   /** 127.0.0.1:<port> */
   brokers: string;

@@ -34,6 +34,7 @@ import {
 import { ensureKafkaJars } from './kafka-distribution.js';
 import { assertJava } from './requirements.js';
 
+/** What `DevBroker.start()` resolves with. */
 export interface DevBrokerStartResult extends DevBrokerStatus {
   /** false when an already running broker was reused. */
   started: boolean;
@@ -45,6 +46,7 @@ export interface DevBrokerStartResult extends DevBrokerStatus {
  * so `stop` and `status` work from another process.
  */
 export class DevBroker {
+  /** Starts a broker on the port, or reuses one that already answers there; resolves once it answers. */
   static async start(options: DevBrokerOptions = {}): Promise<DevBrokerStartResult> {
     const home = resolveHome(options.home);
     const log = options.log ?? (() => undefined);
@@ -145,6 +147,7 @@ export class DevBroker {
     }
   }
 
+  /** Tells whether a broker started from this folder runs and answers on the port. */
   static async status(options: DevBrokerOptions = {}): Promise<DevBrokerStatus> {
     const home = resolveHome(options.home);
     const port = options.port ?? DEFAULT_BROKER_PORT;

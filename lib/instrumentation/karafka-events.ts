@@ -28,6 +28,7 @@ export interface ProducedMessageInfo {
   key?: string | Buffer | null;
 }
 
+/** Where Kafka stored a message, as the producer events report it. */
 export interface DeliveryReportInfo {
   topic: string;
   partition: number;
@@ -114,6 +115,7 @@ export interface KarafkaEvents {
   };
 }
 
+/** The name of an event of the catalogue (`KARAFKA_EVENT_NAMES` lists them). */
 export type KarafkaEventName = keyof KarafkaEvents;
 
 /** What a subscriber receives. `duration` (ms) is set for timed work. */

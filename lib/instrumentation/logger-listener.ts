@@ -11,22 +11,27 @@ const where = ({ group, topic, partition }: PartitionRef) => `${group}/${topic}/
 export class LoggerListener implements KarafkaListener {
   constructor(private readonly logger: Logger = new Logger('Karafka')) {}
 
+  /** Logs the event. */
   onAppInitialized({ payload }: KarafkaEvent<'app.initialized'>): void {
     this.logger.log(
       `Routes ready: ${payload.topics.length} topic(s) in group(s) ${payload.groups.join(', ')}`,
     );
   }
+  /** Logs the event. */
   onAppRunning({ payload }: KarafkaEvent<'app.running'>): void {
     this.logger.log(`Consuming with group(s) ${payload.groups.join(', ')}`);
   }
+  /** Logs the event. */
   onAppStopping({ payload }: KarafkaEvent<'app.stopping'>): void {
     this.logger.log(`Stopping (${payload.reason})`);
   }
+  /** Logs the event. */
   onAppStopped({ payload }: KarafkaEvent<'app.stopped'>): void {
     if (payload.forced)
       this.logger.warn('Stopped by force: shutdownTimeout ran out with work in flight');
     else this.logger.log('Stopped');
   }
+  /** Logs the event. */
   onConnectionListenerFetchLoopReceived({
     payload,
   }: KarafkaEvent<'connection.listener.fetch_loop.received'>): void {
@@ -38,32 +43,39 @@ export class LoggerListener implements KarafkaListener {
     if (payload.restart) this.logger.warn(text);
     else this.logger.error(text);
   }
+  /** Logs the event. */
   onConsumerConsumed({ payload, duration }: KarafkaEvent<'consumer.consumed'>): void {
     this.logger.debug(
       `Consumed ${payload.count} message(s) of ${where(payload)}${duration === undefined ? '' : ` in ${duration.toFixed(1)} ms`}`,
     );
   }
+  /** Logs the event. */
   onConsumerConsumingPause({ payload }: KarafkaEvent<'consumer.consuming.pause'>): void {
     this.logger.warn(
       `Pausing ${where(payload)} at offset ${payload.offset} for ${payload.timeout} ms (attempt ${payload.attempt})`,
     );
   }
+  /** Logs the event. */
   onConsumerConsumingRetry({ payload }: KarafkaEvent<'consumer.consuming.retry'>): void {
     this.logger.log(
       `Retrying ${where(payload)} from offset ${payload.offset} (attempt ${payload.attempt})`,
     );
   }
+  /** Logs the event. */
   onRebalancePartitionsAssigned({ payload }: KarafkaEvent<'rebalance.partitions_assigned'>): void {
     this.logger.log(`Group ${payload.group} assigned ${formatPartitions(payload.partitions)}`);
   }
+  /** Logs the event. */
   onRebalancePartitionsRevoked({ payload }: KarafkaEvent<'rebalance.partitions_revoked'>): void {
     this.logger.log(`Group ${payload.group} revoked ${formatPartitions(payload.partitions)}`);
   }
+  /** Logs the event. */
   onMessageDeserializeError({ payload }: KarafkaEvent<'message.deserialize.error'>): void {
     this.logger.warn(
       `Cannot deserialize ${where(payload)} offset ${payload.offset}: ${describe(payload.error)}`,
     );
   }
+  /** Logs the event. */
   onErrorOccurred({ payload }: KarafkaEvent<'error.occurred'>): void {
     // Logged once, by onConnectionClientCrashed, at the level that fits.
     if (payload.type === 'connection.client.error') return;

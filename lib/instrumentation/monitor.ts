@@ -73,6 +73,7 @@ export class Monitor {
     return (this.handlers.get(name)?.length ?? 0) > 0;
   }
 
+  /** Publishes an event to its subscribers; a subscriber that throws is reported and never breaks the caller. */
   publish<N extends KarafkaEventName>(name: N, payload: KarafkaEvents[N], duration?: number): void {
     const handlers = this.handlers.get(name);
     if (!handlers?.length) return;

@@ -40,10 +40,12 @@ export class Messages<T = unknown> implements Iterable<Message<T>> {
     return this.list.map((message) => message.payload);
   }
 
+  /** Iterates the messages in offset order. */
   [Symbol.iterator](): Iterator<Message<T>> {
     return this.list[Symbol.iterator]();
   }
 
+  /** The messages as a new array. */
   toArray(): Message<T>[] {
     return [...this.list];
   }

@@ -31,6 +31,7 @@ export abstract class BaseConsumer<T = unknown> {
     await this[STOP_CONSUMING]?.();
   }
 
+  /** Your logic: called with each fetched batch of the partition (`batch: true`) or with one message at a time. Throwing pauses the partition with backoff and retries. */
   abstract consume(messages: Messages<T>): Promise<void> | void;
 
   /** Route topic this instance consumes. */
@@ -74,6 +75,7 @@ export abstract class BaseConsumer<T = unknown> {
     this.runtime.pause(ms);
   }
 
+  /** Resumes this partition after `pause()`. */
   resume(): void {
     this.runtime.resume();
   }
@@ -105,10 +107,12 @@ export abstract class BaseConsumer<T = unknown> {
 
 /** Implement to be told when this instance's partition is taken away in a rebalance. */
 export interface OnRevoked {
+  /** Called when a rebalance takes this instance's partition away. */
   onRevoked(): Promise<void> | void;
 }
 
 /** Implement to be told when the server stops, after in-flight batches finished. */
 export interface OnShutdown {
+  /** Called when the server stops, after in-flight batches finished. */
   onShutdown(): Promise<void> | void;
 }

@@ -11,11 +11,17 @@ export interface ConsumerRuntime {
   readonly route: Route;
   readonly partition: number;
   readonly producer: Producer;
+  /** Marks the message (and those before it); committed with the next commit. */
   markAsConsumed(message: Message): void;
+  /** Marks the message and commits now; rejects when Kafka refuses the commit. */
   markAsConsumedSync(message: Message): Promise<void>;
+  /** Pauses the partition for `ms`, or until `resume()`. */
   pause(ms?: number): void;
+  /** Resumes the partition. */
   resume(): void;
+  /** The next batch of the partition starts at `offset`. */
   seek(offset: string | number | bigint): void;
+  /** Buffers a response to a topic declared with `@Responds`; sent when `consume` returns. */
   respondTo(topic: string, payload: unknown, options?: RespondToOptions): void;
 }
 

@@ -32,6 +32,7 @@ export class ProducerMiddlewareChain {
     return this.steps.length;
   }
 
+  /** Runs every step on the message, in order. */
   run(message: ProducerMessage): ProducerMessage {
     let current = message;
     for (const step of this.steps) current = step(current);

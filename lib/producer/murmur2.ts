@@ -8,6 +8,7 @@ const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 const R = 24;
 
+/** Kafka's murmur2 hash, as the Java client's partitioner computes it. */
 export function murmur2(data: Uint8Array): number {
   const length = data.length;
   let h = (SEED ^ length) | 0;

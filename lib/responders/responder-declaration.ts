@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { Serializer } from '../serialization/serialization.interfaces.js';
 
+/** `@Responds(topic, options)` options. */
 export interface RespondsOptions {
   /** Every `consume` call must respond to this topic. Default true. */
   required?: boolean;
@@ -10,6 +11,7 @@ export interface RespondsOptions {
   serializer?: Serializer | Type<Serializer>;
 }
 
+/** A topic a consumer declared with `@Responds`, as the route keeps it. */
 export interface ResponderDeclaration {
   readonly topic: string;
   readonly required: boolean;

@@ -24,12 +24,14 @@ import type { ResolvedResponder, Route } from '../routing/route.js';
 import type { RespondToOptions } from './respond-to-options.js';
 import { ResponderDeliveryError, ResponderUsageError } from './responder-usage.error.js';
 
+/** One `respondTo` call, held until `consume` returns. */
 export interface BufferedResponse {
   readonly topic: string;
   readonly payload: unknown;
   readonly options?: RespondToOptions;
 }
 
+/** The responses of one `consume` call: validated against the route's declarations, then delivered in one request. */
 export class ResponseBuffer {
   private readonly responses: BufferedResponse[] = [];
 

@@ -20,6 +20,7 @@ export class RouteRegistry {
     return this.current !== undefined;
   }
 
+  /** Stores the route table built at bootstrap. */
   set(table: RouteTable): void {
     this.current = table;
   }
@@ -31,6 +32,7 @@ export class RouteRegistry {
     this.stopper = stop;
   }
 
+  /** Stops consuming gracefully through the registered stop (a no-op before the server started). */
   stopConsuming(): Promise<unknown> {
     return this.stopper?.() ?? Promise.resolve();
   }

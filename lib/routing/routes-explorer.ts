@@ -35,7 +35,7 @@ interface Candidate {
 }
 
 /**
- * The one place where routes are discovered: providers decorated with @Consumer plus the
+ * The one place where routes are discovered: providers decorated with `@Consumer` plus the
  * programmatic `routes` of the config. Builds the immutable RouteTable at module init, so a
  * routing mistake stops the app at boot with a message naming the class and the topic.
  */

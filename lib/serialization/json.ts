@@ -4,6 +4,7 @@ import type { DeserializationInput, Deserializer, Serializer } from './serializa
 /** The default deserializer: UTF-8 JSON; a tombstone (null value) gives `null`. */
 @Injectable()
 export class JsonDeserializer implements Deserializer {
+  /** Parses the raw value as JSON; a tombstone gives `null`. */
   deserialize({ raw }: DeserializationInput): unknown {
     return raw === null ? null : JSON.parse(raw.toString('utf8'));
   }
@@ -12,6 +13,7 @@ export class JsonDeserializer implements Deserializer {
 /** The default serializer: objects to JSON; strings, Buffers and null go as they are. */
 @Injectable()
 export class JsonSerializer implements Serializer {
+  /** Objects become JSON; strings, Buffers and `null` pass through. */
   serialize(payload: unknown): Buffer | string | null {
     if (payload === null || typeof payload === 'string' || Buffer.isBuffer(payload)) return payload;
     if (payload === undefined) {
@@ -27,6 +29,7 @@ export class JsonSerializer implements Serializer {
 /** The payload is the UTF-8 text of the message. */
 @Injectable()
 export class StringDeserializer implements Deserializer<string | null> {
+  /** The raw value as a UTF-8 string; a tombstone gives `null`. */
   deserialize({ raw }: DeserializationInput): string | null {
     return raw === null ? null : raw.toString('utf8');
   }
@@ -35,6 +38,7 @@ export class StringDeserializer implements Deserializer<string | null> {
 /** The payload is the raw Buffer, untouched. */
 @Injectable()
 export class RawDeserializer implements Deserializer<Buffer | null> {
+  /** The raw bytes as they are; a tombstone gives `null`. */
   deserialize({ raw }: DeserializationInput): Buffer | null {
     return raw;
   }

@@ -13,10 +13,12 @@ export interface DeserializationInput {
  * `message.payload`. Throwing marks the message as undeserializable (error path, retry).
  */
 export interface Deserializer<T = unknown> {
+  /** Turns a message's raw value (and metadata) into its payload; throwing makes it a deserialization error. */
   deserialize(input: DeserializationInput): T;
 }
 
 /** Turns a payload into the bytes a message carries. `null` stays a tombstone. */
 export interface Serializer {
+  /** Turns a payload into the bytes to send (`null` is a tombstone). */
   serialize(payload: unknown): Buffer | string | null;
 }

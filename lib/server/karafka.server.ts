@@ -21,8 +21,10 @@ import { RoutesExplorer } from '../routing/routes-explorer.js';
 /** `server.on(event, callback)` takes the monitor's events. */
 export type KarafkaServerEvents = { [N in KarafkaEventName]: (event: KarafkaEvent<N>) => void };
 
+/** What `KarafkaServer.status` emits as the server starts and stops. */
 export type KarafkaServerStatus = 'idle' | 'connecting' | 'connected' | 'stopping' | 'stopped';
 
+/** What `KarafkaServer.close()` resolves with. */
 export interface KarafkaStopResult {
   /** `shutdownTimeout` ran out with work still in flight. */
   forced: boolean;
@@ -92,6 +94,7 @@ export class KarafkaServer
     }
   }
 
+  /** Nest hook: in a hybrid app, consuming starts here, once every `onModuleInit` has run. */
   async onApplicationBootstrap(): Promise<void> {
     this.bootstrapped = true;
     if (!this.startAfterBootstrap) return;
@@ -147,11 +150,16 @@ export class KarafkaServer
     return this.stopping;
   }
 
+  /** Nest hook: stops consuming gracefully (same as `close()`). */
   async onModuleDestroy(): Promise<void> {
     await this.close();
   }
 
-  /** Subscribes to a monitor event (Nest's `server.on(event, callback)`). */
+  /**
+   * Subscribes to a monitor event (Nest's `server.on(event, callback)`); returns the unsubscribe.
+   * @typeParam N - the event name
+   * @typeParam C - the callback's type, as Nest's `Server.on` declares it
+   */
   on<
     N extends keyof KarafkaServerEvents,
     C extends KarafkaServerEvents[N] = KarafkaServerEvents[N],

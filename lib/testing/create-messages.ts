@@ -19,6 +19,7 @@ export interface TestMessageInput {
   timestamp?: Date | number | string;
 }
 
+/** Where the test messages come from and how they are parsed, as the route would. */
 export interface CreateMessagesOptions {
   topic?: string;
   partition?: number;

@@ -5,6 +5,7 @@ import type { Producer } from '../producer/producer.js';
 import type { RespondToOptions } from '../responders/respond-to-options.js';
 import type { Route } from '../routing/route.js';
 
+/** A `respondTo` call the test runtime recorded. */
 export interface RecordedResponse {
   topic: string;
   payload: unknown;
