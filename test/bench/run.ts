@@ -112,7 +112,8 @@ async function main(): Promise<void> {
     // each run rotates the order within a kind, so no variant always goes first (cold broker).
     for (let run = 1; run <= settings.runs; run++) {
       for (const planned of rotatedWithinKinds(plan, run - 1)) {
-        const runId = `${session}-${planned.label}-${run}`;
+        // Group ids and client ids derive from it: a baseline label's `@ref` is no valid name there.
+        const runId = `${session}-${planned.label}-${run}`.replace(/[^A-Za-z0-9._-]/g, '_');
         const input: TaskInput = {
           task: planned.task,
           brokers: broker.brokers,
