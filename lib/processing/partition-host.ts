@@ -1,7 +1,10 @@
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { OffsetCommitter } from '../connection/offset-committer.js';
+import type { PartitionRef } from '../instrumentation/karafka-events.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { Producer } from '../producer/producer.js';
+
+export type { PartitionRef };
 
 /** The parts of kafkajs' eachBatch payload the executor uses. */
 export interface BatchControls {
@@ -20,11 +23,4 @@ export interface PartitionHost {
   pausePartition(kafkaTopic: string, partition: number): void;
   resumePartition(kafkaTopic: string, partition: number): void;
   seek(kafkaTopic: string, partition: number, offset: string): void;
-}
-
-/** How events name a partition. */
-export interface PartitionRef {
-  readonly group: string;
-  readonly topic: string;
-  readonly partition: number;
 }
