@@ -1,3 +1,4 @@
+import type { Acks, CompressionName } from './kafka-rules.js';
 import type {
   InjectionToken,
   ModuleMetadata,
@@ -62,8 +63,7 @@ export interface CommitOptions {
   threshold?: number;
 }
 
-export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
-export type Acks = -1 | 0 | 1;
+export type { Acks, CompressionName } from './kafka-rules.js';
 
 /** The WaterDrop-style producer. */
 export interface ProducerSettings {

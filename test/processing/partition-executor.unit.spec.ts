@@ -37,7 +37,8 @@ let revokedHook: () => void;
 const failOn =
   (...offsets: string[]) =>
   (messages: Messages<{ n: number }>) => {
-    for (const m of messages) if (offsets.includes(m.offset)) throw new Error(`boom at ${m.offset}`);
+    for (const m of messages)
+      if (offsets.includes(m.offset)) throw new Error(`boom at ${m.offset}`);
   };
 
 function setup(options: Parameters<typeof fakeRoute>[1] = {}, host = new FakeHost()) {
@@ -156,10 +157,7 @@ describe('PartitionExecutor: failure, backoff and retry', () => {
   });
 
   it('without exponential backoff every pause is the same', async () => {
-    const { host, executor } = setup(
-      {},
-      new FakeHost({ timeout: 100, exponentialBackoff: false }),
-    );
+    const { host, executor } = setup({}, new FakeHost({ timeout: 100, exponentialBackoff: false }));
     behaviour = failOn('0');
     for (let i = 0; i < 3; i++) {
       await executor.process(fakeBatch(0, 1), new FakeControls());
