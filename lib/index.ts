@@ -20,12 +20,15 @@ export type {
   ConsumerSettings,
   InitialOffset,
   KafkaConnectionOptions,
-  KarafkaModuleAsyncOptions,
-  KarafkaModuleOptions,
-  KarafkaOptionsFactory,
+  KarafkaSettings,
   PauseOptions,
   ProducerSettings,
 } from './config/karafka-options.js';
+export type {
+  KarafkaModuleAsyncOptions,
+  KarafkaModuleOptions,
+  KarafkaOptionsFactory,
+} from './karafka-module-options.js';
 
 // Routing
 export { Consumer } from './routing/consumer.decorator.js';

@@ -6,7 +6,7 @@ import type {
   KarafkaModuleAsyncOptions,
   KarafkaModuleOptions,
   KarafkaOptionsFactory,
-} from './config/karafka-options.js';
+} from './karafka-module-options.js';
 import { KafkaClientFactory } from './connection/kafka-client.factory.js';
 import { LoggerListener } from './instrumentation/logger-listener.js';
 import { Monitor } from './instrumentation/monitor.js';

@@ -18,6 +18,9 @@ export function isValidTopicName(name: unknown): name is string {
   );
 }
 
+/** Where a consumer group without committed offsets starts. */
+export type InitialOffset = 'earliest' | 'latest';
+
 /** -1 (all in-sync replicas), 1 (leader) or 0 (no acknowledgement). */
 export const ACKS = [-1, 0, 1] as const;
 export type Acks = (typeof ACKS)[number];

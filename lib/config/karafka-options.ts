@@ -1,17 +1,11 @@
-import type { Acks, CompressionName } from './kafka-rules.js';
-import type {
-  InjectionToken,
-  ModuleMetadata,
-  OptionalFactoryDependency,
-  Type,
-} from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import type { ConnectionOptions } from 'node:tls';
 import type { RetryOptions, SASLOptions } from 'kafkajs';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
-import type { RouteDefinition } from '../routing/consumer-options.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
+import type { Acks, CompressionName, InitialOffset } from './kafka-rules.js';
 
-export type InitialOffset = 'earliest' | 'latest';
+export type { Acks, CompressionName, InitialOffset } from './kafka-rules.js';
 
 /** How to reach Kafka; passed to kafkajs. */
 export interface KafkaConnectionOptions {
@@ -63,8 +57,6 @@ export interface CommitOptions {
   threshold?: number;
 }
 
-export type { Acks, CompressionName } from './kafka-rules.js';
-
 /** The WaterDrop-style producer. */
 export interface ProducerSettings {
   /** -1 (all in-sync replicas, default), 1 (leader) or 0 (no acknowledgement). */
@@ -83,7 +75,11 @@ export interface ProducerSettings {
   retries?: number;
 }
 
-export interface KarafkaModuleOptions {
+/**
+ * Everything `forRoot()` takes except the routes (see KarafkaModuleOptions): configuration
+ * does not know about routing, so types flow one way (config <- routing).
+ */
+export interface KarafkaSettings {
   /** Names this app to Kafka; default consumer group ids derive from it. Required. */
   clientId: string;
   kafka: KafkaConnectionOptions;
@@ -106,20 +102,7 @@ export interface KarafkaModuleOptions {
   deserializer?: Deserializer | Type<Deserializer>;
   /** Default serializer of the producer and responders. Default: JSON. */
   serializer?: Serializer | Type<Serializer>;
-  /** Routes for consumer classes that are not decorated with @Consumer. */
-  routes?: RouteDefinition[];
   producer?: ProducerSettings;
   /** Log through Nest's Logger (LoggerListener). Default true. */
   logger?: boolean;
-}
-
-export interface KarafkaOptionsFactory {
-  createKarafkaOptions(): KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
-}
-
-export interface KarafkaModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  useFactory?: (...args: never[]) => KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useClass?: Type<KarafkaOptionsFactory>;
-  useExisting?: Type<KarafkaOptionsFactory>;
 }

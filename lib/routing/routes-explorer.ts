@@ -4,7 +4,13 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import type { Module } from '@nestjs/core/injector/module.js';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { Monitor } from '../instrumentation/monitor.js';
-import { KARAFKA_CONFIG, KARAFKA_DESERIALIZER, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import type { KarafkaModuleOptions } from '../karafka-module-options.js';
+import {
+  KARAFKA_CONFIG,
+  KARAFKA_DESERIALIZER,
+  KARAFKA_MODULE_OPTIONS,
+  KARAFKA_SERIALIZER,
+} from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import { STOP_CONSUMING } from '../processing/consumer-runtime.js';
@@ -50,9 +56,15 @@ export class RoutesExplorer implements OnModuleInit {
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
+    @Inject(KARAFKA_MODULE_OPTIONS) private readonly options: KarafkaModuleOptions,
     @Inject(KARAFKA_DESERIALIZER) private readonly defaultDeserializer: Deserializer,
     @Inject(KARAFKA_SERIALIZER) private readonly defaultSerializer: Serializer,
   ) {}
+
+  /** The programmatic routes of forRoot (validated as an array with the config). */
+  private get definitions(): readonly RouteDefinition[] {
+    return this.options.routes ?? [];
+  }
 
   async onModuleInit(): Promise<void> {
     await this.ensureBuilt();
@@ -116,7 +128,7 @@ export class RoutesExplorer implements OnModuleInit {
   }
 
   private programmaticCandidates(): Candidate[] {
-    return this.config.routes.map((definition, index) => {
+    return this.definitions.map((definition, index) => {
       if (
         !definition ||
         typeof definition !== 'object' ||
@@ -224,7 +236,7 @@ export class RoutesExplorer implements OnModuleInit {
       if (!Reflect.hasOwnMetadata(RESPONDS_METADATA, metatype)) continue;
       const routed =
         Reflect.hasOwnMetadata(CONSUMER_METADATA, metatype) ||
-        this.config.routes.some((route) => route.consumer === metatype);
+        this.definitions.some((route) => route.consumer === metatype);
       if (!routed) {
         const topics = (
           Reflect.getOwnMetadata(RESPONDS_METADATA, metatype) as ResponderDeclaration[]
