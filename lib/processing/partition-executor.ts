@@ -1,10 +1,7 @@
 import type { Batch } from 'kafkajs';
 import { Message, type BatchContext } from '../messages/message.js';
 import { Messages } from '../messages/messages.js';
-import {
-  ResponderDeliveryError,
-  ResponderUsageError,
-} from '../responders/responder-usage.error.js';
+import { ResponderDeliveryError, ResponderUsageError } from '../responders/responder.error.js';
 import { ResponseBuffer } from '../responders/response-buffer.js';
 import type { Route } from '../routing/route.js';
 import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
@@ -141,9 +138,9 @@ export class PartitionExecutor {
       this.responses = undefined;
       await instance.consume(messages);
       if (this.route.responders.length || this.responses) {
-        // Responses are validated for this call, then delivered before anything is marked.
+        // Responses are validated for this call (once, inside deliver), then delivered before
+        // anything is marked.
         const responses = this.responses ?? new ResponseBuffer();
-        responses.validate(this.route);
         await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
       }
     } catch (error) {

@@ -17,7 +17,7 @@ import {
   MissingPayloadError,
   PayloadSerializationError,
   type MessageLocation,
-} from './producer.errors.js';
+} from './producer.error.js';
 
 /** Validated topics are remembered (route topic -> Kafka topic); bounded for apps with dynamic names. */
 const TOPIC_CACHE_LIMIT = 10_000;

@@ -8,7 +8,7 @@ import {
   PartitionConflictError,
   PayloadTooLargeError,
   type MessageLocation,
-} from './producer.errors.js';
+} from './producer.error.js';
 
 /*
  * The producer's message contract (WaterDrop's name for it): every check a message passes

@@ -6,7 +6,7 @@ import {
   type CompressionName,
 } from '../config/kafka-rules.js';
 import type { ProducerVariantOptions } from './producer-message.js';
-import { InvalidProducerOptionsError } from './producer.errors.js';
+import { InvalidProducerOptionsError } from './producer.error.js';
 
 /** What a producer variant sends with: kafkajs takes both per request. */
 export interface SendSettings {

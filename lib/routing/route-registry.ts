@@ -23,15 +23,4 @@ export class RouteRegistry {
   set(table: RouteTable): void {
     this.current = table;
   }
-
-  private stopper?: () => Promise<unknown>;
-
-  /** KarafkaServer registers its graceful stop here (the consumers' onModuleDestroy calls it). */
-  onStopConsuming(stop: () => Promise<unknown>): void {
-    this.stopper = stop;
-  }
-
-  stopConsuming(): Promise<unknown> {
-    return this.stopper?.() ?? Promise.resolve();
-  }
 }

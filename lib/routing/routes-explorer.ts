@@ -14,6 +14,7 @@ import {
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import { STOP_CONSUMING } from '../processing/consumer-runtime.js';
+import { ConsumingStop } from '../processing/consuming-stop.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
 import {
@@ -53,6 +54,7 @@ export class RoutesExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly moduleRef: ModuleRef,
     private readonly registry: RouteRegistry,
+    private readonly consumingStop: ConsumingStop,
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
@@ -214,7 +216,7 @@ export class RoutesExplorer implements OnModuleInit {
 
   /** See BaseConsumer.onModuleDestroy: Nest's own instances of consumer classes stop consuming. */
   private linkConsumerProviders(classes: Set<unknown>): void {
-    const stop = () => this.registry.stopConsuming();
+    const stop = () => this.consumingStop.stop();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<symbol, unknown> | undefined;
       if (

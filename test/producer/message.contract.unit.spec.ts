@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPayloadSize, checkTopicName } from '../../lib/producer/message.contract.js';
-import { InvalidTopicError, PayloadTooLargeError } from '../../lib/producer/producer.errors.js';
+import { InvalidTopicError, PayloadTooLargeError } from '../../lib/producer/producer.error.js';
 
 const where = { topic: 'orders' };
 
