@@ -6,9 +6,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
-    include: ['test/**/*.spec.ts'],
-    exclude: ['test/bench/**', 'node_modules/**'],
-    globalSetup: ['test/setup/global-broker.ts'],
     setupFiles: ['test/setup/reflect-metadata.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
@@ -16,5 +13,20 @@ export default defineConfig({
     // Two cores and one broker: more workers only add contention.
     maxWorkers: 2,
     reporters: ['default', './test/setup/summary-reporter.ts'],
+    // `unit`: files named *.unit.spec.ts, pure logic against fakes: no broker, no Java
+    // (`npm run test:unit`). `integration`: everything else, against the real broker the
+    // global setup starts. `npm test` runs both.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.unit.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.spec.ts'],
+          exclude: ['test/**/*.unit.spec.ts', 'test/bench/**', 'node_modules/**'],
+          globalSetup: ['test/setup/global-broker.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 
+/*
+ * The public API: what apps use. Internals (the route table class, the response buffer, config
+ * resolution, flow helpers, the kafkajs client factory) stay importable inside the package only;
+ * the dev broker has its own entry point, `nestjs-karafka/dev-broker`, and the test helpers
+ * `nestjs-karafka/testing`. test/public-api.spec.ts keeps this list.
+ */
+
+// Errors (all KarafkaError subclasses)
 export * from './errors/index.js';
-export * from './dev-broker/index.js';
 
 // Module and configuration
 export { KarafkaModule } from './karafka.module.js';
@@ -11,8 +18,7 @@ export {
   KARAFKA_MODULE_OPTIONS,
   KARAFKA_SERIALIZER,
 } from './karafka.constants.js';
-export { CONFIG_DEFAULTS, resolveConfig, type KarafkaConfig } from './config/karafka-config.js';
-export { KarafkaConfigurationError } from './config/karafka-configuration.error.js';
+export type { KarafkaConfig } from './config/karafka-config.js';
 export type {
   Acks,
   CommitOptions,
@@ -20,12 +26,15 @@ export type {
   ConsumerSettings,
   InitialOffset,
   KafkaConnectionOptions,
-  KarafkaModuleAsyncOptions,
-  KarafkaModuleOptions,
-  KarafkaOptionsFactory,
+  KarafkaSettings,
   PauseOptions,
   ProducerSettings,
 } from './config/karafka-options.js';
+export type {
+  KarafkaModuleAsyncOptions,
+  KarafkaModuleOptions,
+  KarafkaOptionsFactory,
+} from './karafka-module-options.js';
 
 // Routing
 export { Consumer } from './routing/consumer.decorator.js';
@@ -37,8 +46,7 @@ export type {
 } from './routing/consumer-options.js';
 export type { ConsumerGroupRoutes, ResolvedResponder, Route } from './routing/route.js';
 export { RouteRegistry } from './routing/route-registry.js';
-export { RouteTable } from './routing/route-table.js';
-export { KarafkaRoutingError } from './routing/routing.error.js';
+export type { RouteTable } from './routing/route-table.js';
 
 // The transport
 export {
@@ -50,7 +58,8 @@ export {
 } from './server/karafka.server.js';
 
 // Messages and consumers
-export * from './messages/index.js';
+export { Message } from './messages/message.js';
+export { Messages, type BatchMetadata } from './messages/messages.js';
 export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base-consumer.js';
 export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 
@@ -58,23 +67,32 @@ export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 export { Responds } from './responders/responds.decorator.js';
 export type { ResponderDeclaration, RespondsOptions } from './responders/responder-declaration.js';
 export type { RespondToOptions } from './responders/respond-to-options.js';
-export { ResponderDeliveryError, ResponderUsageError } from './responders/responder-usage.error.js';
-export { ResponseBuffer, type BufferedResponse } from './responders/response-buffer.js';
-export {
-  describeFlow,
-  flowAsJson,
-  flowAsMermaid,
-  flowEntries,
-  responderRule,
-  type FlowEntry,
-  type FlowResponder,
-} from './responders/flow.js';
 
 // Producer
-export * from './producer/index.js';
+export { Producer } from './producer/producer.js';
+export { murmur2, partitionForKey } from './producer/murmur2.js';
+export type {
+  DeliveryHandle,
+  DeliveryReport,
+  ProducerMessage,
+  ProducerMiddleware,
+  ProducerPayload,
+  ProducerVariantOptions,
+} from './producer/producer-message.js';
 
-// Serialization, mapping, instrumentation, connection
+// Serialization, mapping, instrumentation
 export * from './serialization/index.js';
 export * from './mapping/index.js';
-export * from './instrumentation/index.js';
-export { KafkaClientFactory } from './connection/kafka-client.factory.js';
+export {
+  KARAFKA_EVENT_NAMES,
+  type DeliveryReportInfo,
+  type KarafkaErrorType,
+  type KarafkaEvent,
+  type KarafkaEventName,
+  type KarafkaEvents,
+  type KarafkaListener,
+  type PartitionRef,
+  type ProducedMessageInfo,
+} from './instrumentation/karafka-events.js';
+export { LoggerListener } from './instrumentation/logger-listener.js';
+export { Monitor } from './instrumentation/monitor.js';

@@ -6,7 +6,7 @@ import type {
   KarafkaModuleAsyncOptions,
   KarafkaModuleOptions,
   KarafkaOptionsFactory,
-} from './config/karafka-options.js';
+} from './karafka-module-options.js';
 import { KafkaClientFactory } from './connection/kafka-client.factory.js';
 import { LoggerListener } from './instrumentation/logger-listener.js';
 import { Monitor } from './instrumentation/monitor.js';
@@ -18,6 +18,7 @@ import {
 } from './karafka.constants.js';
 import { IdentityTopicMapper, TopicMapper } from './mapping/topic-mapper.js';
 import { Producer } from './producer/producer.js';
+import { ConsumingStop } from './processing/consuming-stop.js';
 import { RouteRegistry } from './routing/route-registry.js';
 import { instantiate, RoutesExplorer } from './routing/routes-explorer.js';
 import { JsonDeserializer, JsonSerializer } from './serialization/json.js';
@@ -58,6 +59,7 @@ const coreProviders: Provider[] = [
   },
   KafkaClientFactory,
   RouteRegistry,
+  ConsumingStop,
   RoutesExplorer,
   Producer,
   KarafkaServer,

@@ -43,7 +43,7 @@ export function versions(): Record<string, string> {
 
 /** The config as shown: secrets masked, pluggable parts named, routes left to the routing section. */
 export function displayedConfig(config: KarafkaConfig): Record<string, unknown> {
-  const { routes: _routes, topicMapper, deserializer, serializer, ...rest } = config;
+  const { topicMapper, deserializer, serializer, ...rest } = config;
   return masked({
     ...rest,
     topicMapper: pluggable(topicMapper, 'IdentityTopicMapper'),

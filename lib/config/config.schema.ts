@@ -16,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ACKS, COMPRESSIONS, KAFKA_NAME_PATTERN } from './kafka-rules.js';
 
 // Schemas used only to validate KarafkaModuleOptions. They mirror the interfaces in
 // karafka-options.ts; `forbidNonWhitelisted` turns every unknown key into a named error.
@@ -65,9 +66,9 @@ class CommitSchema {
 }
 
 class ProducerSchema {
-  @IsOptional() @IsIn([-1, 0, 1], { message: 'must be -1 (all), 0 or 1' }) acks?: number;
+  @IsOptional() @IsIn([...ACKS], { message: 'must be -1 (all), 0 or 1' }) acks?: number;
   @IsOptional() @IsBoolean() idempotent?: boolean;
-  @IsOptional() @IsIn(['none', 'gzip', 'snappy', 'lz4', 'zstd']) compression?: string;
+  @IsOptional() @IsIn([...COMPRESSIONS]) compression?: string;
   @IsOptional() @IsInt() @Min(0) lingerMs?: number;
   @IsOptional() @IsInt() @Min(1) batchSize?: number;
   @IsOptional() @IsInt() @Min(1) maxPayloadSize?: number;
@@ -78,7 +79,7 @@ export class KarafkaOptionsSchema {
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
-  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'may only hold letters, digits, ".", "_" and "-"' })
+  @Matches(KAFKA_NAME_PATTERN, { message: 'may only hold letters, digits, ".", "_" and "-"' })
   clientId!: string;
 
   @IsDefined({ message: 'is required: { brokers: ["host:port"] }' })

@@ -2,7 +2,6 @@ import type { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
-import type { RouteDefinition } from '../routing/consumer-options.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
 import { BROKER_PATTERN, KarafkaOptionsSchema } from './config.schema.js';
 import { KarafkaConfigurationError } from './karafka-configuration.error.js';
@@ -11,12 +10,12 @@ import type {
   ConsumerSettings,
   InitialOffset,
   KafkaConnectionOptions,
-  KarafkaModuleOptions,
+  KarafkaSettings,
   PauseOptions,
   ProducerSettings,
 } from './karafka-options.js';
 
-/** KarafkaModuleOptions after validation, with every default filled in. */
+/** KarafkaSettings after validation, with every default filled in. */
 export interface KarafkaConfig {
   readonly clientId: string;
   readonly kafka: KafkaConnectionOptions;
@@ -31,7 +30,6 @@ export interface KarafkaConfig {
   readonly topicMapper?: TopicMapper | Type<TopicMapper>;
   readonly deserializer?: Deserializer | Type<Deserializer>;
   readonly serializer?: Serializer | Type<Serializer>;
-  readonly routes: readonly RouteDefinition[];
   readonly producer: Required<ProducerSettings>;
   readonly logger: boolean;
 }
@@ -64,13 +62,19 @@ export const CONFIG_DEFAULTS = {
     retries: 5,
   },
   logger: true,
-} as const satisfies Omit<KarafkaConfig, 'clientId' | 'kafka' | 'routes'>;
+} as const satisfies Omit<KarafkaConfig, 'clientId' | 'kafka'>;
+
+/**
+ * The settings, possibly inside the module options: their `routes` are validated here as part
+ * of the one config error (must be an array) and otherwise left to routing.
+ */
+export type ResolvableOptions = KarafkaSettings & { readonly routes?: unknown };
 
 /**
  * Validates the options and fills in defaults. Every problem is collected first and reported
  * in one KarafkaConfigurationError, so a user fixes the whole config in one go.
  */
-export function resolveConfig(options: KarafkaModuleOptions): KarafkaConfig {
+export function resolveConfig(options: ResolvableOptions): KarafkaConfig {
   if (options === null || typeof options !== 'object') {
     throw new KarafkaConfigurationError([
       'options: must be an object { clientId, kafka: { brokers } }',
@@ -98,7 +102,6 @@ export function resolveConfig(options: KarafkaModuleOptions): KarafkaConfig {
     topicMapper: options.topicMapper,
     deserializer: options.deserializer,
     serializer: options.serializer,
-    routes: Object.freeze([...(options.routes ?? [])]),
     producer: withDefaults(CONFIG_DEFAULTS.producer, options.producer),
     logger: options.logger ?? CONFIG_DEFAULTS.logger,
   };
@@ -120,7 +123,7 @@ function withDefaults<T extends object>(
 }
 
 /** Class instances (mappers, deserializers) and classes must reach validation untouched. */
-function stripFunctions(options: KarafkaModuleOptions): Record<string, unknown> {
+function stripFunctions(options: ResolvableOptions): Record<string, unknown> {
   const { topicMapper, deserializer, serializer, routes, ...rest } = options;
   return {
     ...rest,
@@ -164,7 +167,7 @@ function withoutPropertyName(reason: string, property: string): string {
 /** kafkajs 2.2's built-in mechanisms (case-insensitive); others need an authenticationProvider. */
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512', 'aws', 'oauthbearer'];
 
-function crossFieldProblems(options: KarafkaModuleOptions): string[] {
+function crossFieldProblems(options: ResolvableOptions): string[] {
   const problems: string[] = [];
   const pause = withDefaults(CONFIG_DEFAULTS.pause, options.pause);
   if (

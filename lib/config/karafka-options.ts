@@ -1,17 +1,11 @@
-import type {
-  InjectionToken,
-  ModuleMetadata,
-  OptionalFactoryDependency,
-  Type,
-} from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import type { ConnectionOptions } from 'node:tls';
 import type { RetryOptions, SASLOptions } from 'kafkajs';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
-import type { RouteDefinition } from '../routing/consumer-options.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
+import type { Acks, CompressionName, InitialOffset } from './kafka-rules.js';
 
-/** Where a consumer group without committed offsets starts reading. */
-export type InitialOffset = 'earliest' | 'latest';
+export type { Acks, CompressionName, InitialOffset } from './kafka-rules.js';
 
 /** How to reach Kafka; passed to kafkajs. */
 export interface KafkaConnectionOptions {
@@ -63,11 +57,6 @@ export interface CommitOptions {
   threshold?: number;
 }
 
-/** Producer compression; only `gzip` ships with kafkajs, the others need a codec in kafkajs' `CompressionCodecs`. */
-export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
-/** Producer acknowledgements: `-1` all in-sync replicas, `1` the leader, `0` none. */
-export type Acks = -1 | 0 | 1;
-
 /** The WaterDrop-style producer. */
 export interface ProducerSettings {
   /** -1 (all in-sync replicas, default), 1 (leader) or 0 (no acknowledgement). */
@@ -86,8 +75,11 @@ export interface ProducerSettings {
   retries?: number;
 }
 
-/** `KarafkaModule.forRoot()` options: only `clientId` and `kafka.brokers` are required; every key is validated at boot. */
-export interface KarafkaModuleOptions {
+/**
+ * Everything `forRoot()` takes except the routes (see KarafkaModuleOptions): configuration
+ * does not know about routing, so types flow one way (config <- routing).
+ */
+export interface KarafkaSettings {
   /** Names this app to Kafka; default consumer group ids derive from it. Required. */
   clientId: string;
   kafka: KafkaConnectionOptions;
@@ -110,24 +102,7 @@ export interface KarafkaModuleOptions {
   deserializer?: Deserializer | Type<Deserializer>;
   /** Default serializer of the producer and responders. Default: JSON. */
   serializer?: Serializer | Type<Serializer>;
-  /** Routes for consumer classes that are not decorated with @Consumer. */
-  routes?: RouteDefinition[];
   producer?: ProducerSettings;
   /** Log through Nest's Logger (LoggerListener). Default true. */
   logger?: boolean;
-}
-
-/** A class that makes the options, for `forRootAsync({ useClass })` / `useExisting`. */
-export interface KarafkaOptionsFactory {
-  /** Returns the module options (may be async). */
-  createKarafkaOptions(): KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
-}
-
-/** `KarafkaModule.forRootAsync()` options: one of `useFactory` (with `inject`), `useClass` or `useExisting`. */
-export interface KarafkaModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  /** Makes the options from the providers named in `inject`. */
-  useFactory?: (...args: never[]) => KarafkaModuleOptions | Promise<KarafkaModuleOptions>;
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useClass?: Type<KarafkaOptionsFactory>;
-  useExisting?: Type<KarafkaOptionsFactory>;
 }

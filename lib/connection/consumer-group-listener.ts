@@ -3,10 +3,14 @@ import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
 import { createMessageParser } from '../processing/message-parser.js';
-import { PartitionExecutor, type PartitionHost } from '../processing/partition-executor.js';
+import { PartitionExecutor } from '../processing/partition-executor.js';
+import type { PartitionHost } from '../processing/partition-host.js';
+import type { ProcessingStrategy } from '../processing/strategies/processing-strategy.js';
+import { selectStrategy } from '../processing/strategies/strategy-selector.js';
 import type { Producer } from '../producer/producer.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
+import { RouteTable } from '../routing/route-table.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
 import { OffsetCommitter } from './offset-committer.js';
 
@@ -20,6 +24,12 @@ export interface ListenerDependencies {
 
 type Assignment = Map<string, Set<number>>;
 
+/** What every partition of a route shares, built once at bootstrap. */
+interface RoutePipeline {
+  readonly parse: ReturnType<typeof createMessageParser>;
+  readonly strategy: ProcessingStrategy;
+}
+
 /**
  * One Kafka consumer group: a kafkajs consumer subscribed to the group's topics, fetching with
  * eachBatch and handing each partition's batches to its PartitionExecutor. Tracks assignments
@@ -30,7 +40,8 @@ export class ConsumerGroupListener implements PartitionHost {
   readonly committer: OffsetCommitter;
   private consumer?: KafkaConsumer;
   private readonly executors = new Map<string, PartitionExecutor>();
-  private readonly parsers = new Map<Route, ReturnType<typeof createMessageParser>>();
+  private readonly routes: RouteTable;
+  private readonly pipelines = new Map<Route, RoutePipeline>();
   private readonly inFlight = new Set<Promise<void>>();
   private assignment: Assignment = new Map();
   private stopping = false;
@@ -49,8 +60,13 @@ export class ConsumerGroupListener implements PartitionHost {
       deps.monitor,
       deps.topicMapper,
     );
-    for (const route of group.routes)
-      this.parsers.set(route, createMessageParser(route, deps.monitor));
+    this.routes = new RouteTable(group.routes);
+    for (const route of group.routes) {
+      this.pipelines.set(route, {
+        parse: createMessageParser(route, deps.monitor),
+        strategy: selectStrategy(route),
+      });
+    }
   }
 
   get config(): KarafkaConfig {
@@ -233,9 +249,10 @@ export class ConsumerGroupListener implements PartitionHost {
     const key = `${kafkaTopic}:${partition}`;
     let executor = this.executors.get(key);
     if (!executor) {
-      const route = this.group.routes.find((r) => r.kafkaTopic === kafkaTopic);
+      const route = this.routes.find(this.group.id, kafkaTopic);
       if (!route) return undefined;
-      executor = new PartitionExecutor(route, partition, this, this.parsers.get(route)!);
+      const { parse, strategy } = this.pipelines.get(route)!;
+      executor = new PartitionExecutor(route, partition, this, parse, strategy);
       this.executors.set(key, executor);
     }
     return executor;

@@ -8,6 +8,7 @@ import {
   type KarafkaEvents,
   type KarafkaListener,
 } from './karafka-events.js';
+import { UnknownEventError } from './unknown-event.error.js';
 
 type Handler<N extends KarafkaEventName> = (event: KarafkaEvent<N>) => void;
 
@@ -15,9 +16,6 @@ const KNOWN = new Set<string>(KARAFKA_EVENT_NAMES);
 const METHOD_TO_EVENT = new Map(
   KARAFKA_EVENT_NAMES.map((name) => [listenerMethodName(name), name]),
 );
-
-/** Subscribing to an event name the catalogue does not have. */
-export class UnknownEventError extends KarafkaError {}
 
 /**
  * The instrumentation bus (Karafka's monitor). Everything the framework does is published

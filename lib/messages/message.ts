@@ -1,7 +1,19 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import type { BatchContext } from './batch-context.js';
 
 const UNPARSED = Symbol('unparsed');
+
+/**
+ * What every message of one fetched batch shares. One object per batch instead of per
+ * message keeps the hot path allocation-light.
+ */
+export interface BatchContext {
+  /** Route topic (after the topic mapper's `incoming`). */
+  readonly topic: string;
+  readonly partition: number;
+  readonly receivedAt: Date;
+  /** Deserializes and (with a DTO route) validates one raw value; throws on failure. */
+  readonly parse: (message: Message) => unknown;
+}
 
 /**
  * One Kafka message. Metadata (key, headers, offset, partition, topic, timestamp) is read
@@ -76,7 +88,7 @@ export class Message<T = unknown> {
 
   /** Route topic (after the topic mapper's `incoming`). */
   get topic(): string {
-    return this.batch.route.topic;
+    return this.batch.topic;
   }
 
   /** Create/append time set by the producer or broker. */

@@ -36,7 +36,7 @@ export abstract class BaseConsumer<T = unknown> {
 
   /** Route topic this instance consumes. */
   get topic(): string {
-    return this.runtime.route.topic;
+    return this.runtime.topic;
   }
 
   get partition(): number {
@@ -45,7 +45,7 @@ export abstract class BaseConsumer<T = unknown> {
 
   /** Consumer group id. */
   get groupId(): string {
-    return this.runtime.route.groupId;
+    return this.runtime.groupId;
   }
 
   /** The application's Producer. */

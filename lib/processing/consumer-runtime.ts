@@ -1,14 +1,16 @@
 import type { Message } from '../messages/message.js';
 import type { Producer } from '../producer/producer.js';
 import type { RespondToOptions } from '../responders/respond-to-options.js';
-import type { Route } from '../routing/route.js';
 
 /**
  * What the framework attaches to each consumer instance (one per topic-partition). BaseConsumer
  * delegates to it, so consumer classes stay plain Nest providers with their own constructors.
  */
 export interface ConsumerRuntime {
-  readonly route: Route;
+  /** Route topic (after the topic mapper's `incoming`). */
+  readonly topic: string;
+  /** Kafka consumer group id. */
+  readonly groupId: string;
   readonly partition: number;
   readonly producer: Producer;
   /** Marks the message (and those before it); committed with the next commit. */

@@ -1,5 +1,5 @@
 import type { ProducerMessage, ProducerMiddleware } from './producer-message.js';
-import { KarafkaProducerError } from './producer.errors.js';
+import { KarafkaProducerError } from './producer.error.js';
 
 /**
  * Transformations applied to every message, in order, before it is validated (WaterDrop's

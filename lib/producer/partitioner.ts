@@ -1,7 +1,7 @@
 import { Partitioners, type ICustomPartitioner, type PartitionerArgs } from 'kafkajs';
 import { partitionForKey } from './murmur2.js';
 import type { OutgoingMessage } from './outgoing-message.js';
-import { InvalidPartitionError } from './producer.errors.js';
+import { InvalidPartitionError } from './producer.error.js';
 
 /**
  * The partitioner given to kafkajs. kafkajs calls it for every message with the topic's

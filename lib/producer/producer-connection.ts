@@ -1,7 +1,7 @@
 import type { Kafka, Producer as KafkaJsProducer } from 'kafkajs';
 import type { ProducerSettings } from '../config/karafka-options.js';
 import { karafkaPartitioner } from './partitioner.js';
-import { ProducerClosedError } from './producer.errors.js';
+import { ProducerClosedError } from './producer.error.js';
 
 /**
  * The one kafkajs producer behind a Producer and all its variants: connected lazily on first

@@ -1,7 +1,12 @@
 import kafkajs from 'kafkajs';
-import type { Acks, CompressionName } from '../config/karafka-options.js';
+import {
+  isAcks,
+  isCompressionName,
+  type Acks,
+  type CompressionName,
+} from '../config/kafka-rules.js';
 import type { ProducerVariantOptions } from './producer-message.js';
-import { InvalidProducerOptionsError } from './producer.errors.js';
+import { InvalidProducerOptionsError } from './producer.error.js';
 
 /** What a producer variant sends with: kafkajs takes both per request. */
 export interface SendSettings {
@@ -40,12 +45,12 @@ export function sendSettings(
   }
   const acks = overrides.acks ?? base.acks;
   const compression = overrides.compression ?? base.compression;
-  if (acks !== -1 && acks !== 0 && acks !== 1) {
+  if (!isAcks(acks)) {
     throw new InvalidProducerOptionsError(
       `acks must be -1 (all), 0 or 1, got ${JSON.stringify(acks)}`,
     );
   }
-  if (!Object.hasOwn(CODECS, compression)) {
+  if (!isCompressionName(compression)) {
     throw new InvalidProducerOptionsError(
       `compression must be one of ${Object.keys(CODECS).join(', ')}, got ${JSON.stringify(compression)}`,
     );

@@ -21,7 +21,7 @@ import type {
   ProducerVariantOptions,
 } from './producer-message.js';
 import { sendSettings, type SendSettings } from './producer-settings.js';
-import { DeliveryFailedError, KarafkaProducerError } from './producer.errors.js';
+import { DeliveryFailedError, KarafkaProducerError } from './producer.error.js';
 
 /**
  * kafkajs groups each request's messages per partition with a copy per message (quadratic in

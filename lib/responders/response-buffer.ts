@@ -22,7 +22,7 @@ import type { Producer } from '../producer/producer.js';
 import type { ProducerMessage } from '../producer/producer-message.js';
 import type { ResolvedResponder, Route } from '../routing/route.js';
 import type { RespondToOptions } from './respond-to-options.js';
-import { ResponderDeliveryError, ResponderUsageError } from './responder-usage.error.js';
+import { ResponderDeliveryError, ResponderUsageError } from './responder.error.js';
 
 /** One `respondTo` call, held until `consume` returns. */
 export interface BufferedResponse {

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { InitialOffset } from '../config/karafka-options.js';
+import type { InitialOffset } from '../config/kafka-rules.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { Deserializer } from '../serialization/serialization.interfaces.js';
 

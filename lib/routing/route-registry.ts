@@ -20,20 +20,8 @@ export class RouteRegistry {
     return this.current !== undefined;
   }
 
-  /** Stores the route table built at bootstrap. */
+  /** Replaces the table (done once by the routes explorer at bootstrap). */
   set(table: RouteTable): void {
     this.current = table;
-  }
-
-  private stopper?: () => Promise<unknown>;
-
-  /** KarafkaServer registers its graceful stop here (the consumers' onModuleDestroy calls it). */
-  onStopConsuming(stop: () => Promise<unknown>): void {
-    this.stopper = stop;
-  }
-
-  /** Stops consuming gracefully through the registered stop (a no-op before the server started). */
-  stopConsuming(): Promise<unknown> {
-    return this.stopper?.() ?? Promise.resolve();
   }
 }

@@ -1,4 +1,5 @@
-import { DEFAULT_GROUP, TOPIC_NAME_PATTERN } from './constants.js';
+import { isValidTopicName, KAFKA_NAME_PATTERN, TOPIC_NAME_RULE } from '../config/kafka-rules.js';
+import { DEFAULT_GROUP } from './constants.js';
 import type { RouteDefinition, TopicDeclaration } from './consumer-options.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import { KarafkaRoutingError } from './routing.error.js';
@@ -19,10 +20,9 @@ const KNOWN_OPTIONS = new Set([
 const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets'] as const;
 
 export function validateTopicName(topic: unknown, owner: string): asserts topic is string {
-  if (typeof topic !== 'string' || !TOPIC_NAME_PATTERN.test(topic) || topic.length > 249) {
+  if (!isValidTopicName(topic)) {
     throw new KarafkaRoutingError(
-      `${owner}: invalid topic name ${JSON.stringify(topic)}. Topic names are 1-249 characters of ` +
-        `letters, digits, ".", "_" and "-".`,
+      `${owner}: invalid topic name ${JSON.stringify(topic)}. Topic names are ${TOPIC_NAME_RULE}.`,
     );
   }
 }
@@ -42,7 +42,7 @@ export function validateConsumerOptions(
       problems.push(`${key}: must be a boolean`);
   }
   const group = definition.group ?? DEFAULT_GROUP;
-  if (typeof group !== 'string' || !TOPIC_NAME_PATTERN.test(group)) {
+  if (typeof group !== 'string' || !KAFKA_NAME_PATTERN.test(group)) {
     problems.push(`group: must be letters, digits, ".", "_" or "-"`);
   }
   if (
@@ -84,7 +84,7 @@ function deadLetterProblems(deadLetter: unknown, topic: string): string[] {
   const problems: string[] = [];
   const { topic: target, maxRetries, ...rest } = deadLetter as Record<string, unknown>;
   for (const key of Object.keys(rest)) problems.push(`deadLetter.${key}: is not a known option`);
-  if (typeof target !== 'string' || !TOPIC_NAME_PATTERN.test(target) || target.length > 249) {
+  if (!isValidTopicName(target)) {
     problems.push('deadLetter.topic: must be a valid topic name');
   } else if (target === topic) {
     problems.push('deadLetter.topic: must not be the consumed topic itself');

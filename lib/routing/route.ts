@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import type { InitialOffset } from '../config/karafka-options.js';
+import type { InitialOffset } from '../config/kafka-rules.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';

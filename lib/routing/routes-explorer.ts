@@ -4,10 +4,17 @@ import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js'
 import type { Module } from '@nestjs/core/injector/module.js';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { Monitor } from '../instrumentation/monitor.js';
-import { KARAFKA_CONFIG, KARAFKA_DESERIALIZER, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import type { KarafkaModuleOptions } from '../karafka-module-options.js';
+import {
+  KARAFKA_CONFIG,
+  KARAFKA_DESERIALIZER,
+  KARAFKA_MODULE_OPTIONS,
+  KARAFKA_SERIALIZER,
+} from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import { STOP_CONSUMING } from '../processing/consumer-runtime.js';
+import { ConsumingStop } from '../processing/consuming-stop.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
 import {
@@ -47,12 +54,19 @@ export class RoutesExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly moduleRef: ModuleRef,
     private readonly registry: RouteRegistry,
+    private readonly consumingStop: ConsumingStop,
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
+    @Inject(KARAFKA_MODULE_OPTIONS) private readonly options: KarafkaModuleOptions,
     @Inject(KARAFKA_DESERIALIZER) private readonly defaultDeserializer: Deserializer,
     @Inject(KARAFKA_SERIALIZER) private readonly defaultSerializer: Serializer,
   ) {}
+
+  /** The programmatic routes of forRoot (validated as an array with the config). */
+  private get definitions(): readonly RouteDefinition[] {
+    return this.options.routes ?? [];
+  }
 
   async onModuleInit(): Promise<void> {
     await this.ensureBuilt();
@@ -116,7 +130,7 @@ export class RoutesExplorer implements OnModuleInit {
   }
 
   private programmaticCandidates(): Candidate[] {
-    return this.config.routes.map((definition, index) => {
+    return this.definitions.map((definition, index) => {
       if (
         !definition ||
         typeof definition !== 'object' ||
@@ -202,7 +216,7 @@ export class RoutesExplorer implements OnModuleInit {
 
   /** See BaseConsumer.onModuleDestroy: Nest's own instances of consumer classes stop consuming. */
   private linkConsumerProviders(classes: Set<unknown>): void {
-    const stop = () => this.registry.stopConsuming();
+    const stop = () => this.consumingStop.stop();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<symbol, unknown> | undefined;
       if (
@@ -224,7 +238,7 @@ export class RoutesExplorer implements OnModuleInit {
       if (!Reflect.hasOwnMetadata(RESPONDS_METADATA, metatype)) continue;
       const routed =
         Reflect.hasOwnMetadata(CONSUMER_METADATA, metatype) ||
-        this.config.routes.some((route) => route.consumer === metatype);
+        this.definitions.some((route) => route.consumer === metatype);
       if (!routed) {
         const topics = (
           Reflect.getOwnMetadata(RESPONDS_METADATA, metatype) as ResponderDeclaration[]

@@ -15,7 +15,7 @@ import { Monitor } from '../instrumentation/monitor.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import { Producer } from '../producer/producer.js';
-import { RouteRegistry } from '../routing/route-registry.js';
+import { ConsumingStop } from '../processing/consuming-stop.js';
 import { RoutesExplorer } from '../routing/routes-explorer.js';
 
 /** `server.on(event, callback)` takes the monitor's events. */
@@ -56,7 +56,7 @@ export class KarafkaServer
   constructor(
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
     private readonly routes: RoutesExplorer,
-    registry: RouteRegistry,
+    consumingStop: ConsumingStop,
     private readonly clientFactory: KafkaClientFactory,
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
@@ -64,7 +64,7 @@ export class KarafkaServer
   ) {
     super();
     this._status$.next('idle');
-    registry.onStopConsuming(() => this.close());
+    consumingStop.register(() => this.close());
   }
 
   /** Runs only these consumer groups (names or ids) and/or route topics. Call before listen(). */

@@ -1,8 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { Monitor } from '../instrumentation/monitor.js';
-import type { BatchContext } from '../messages/batch-context.js';
-import { Message } from '../messages/message.js';
+import { Message, type BatchContext } from '../messages/message.js';
 import { Messages } from '../messages/messages.js';
 import { createMessageParser } from '../processing/message-parser.js';
 import type { Route } from '../routing/route.js';
@@ -60,10 +59,9 @@ export function createMessages<T = unknown>(
     responders: [],
   } as unknown as Route;
   const context: BatchContext = {
-    route,
+    topic,
     partition,
     receivedAt: new Date(),
-    monitor,
     parse: createMessageParser(route, monitor),
   };
   const first = options.firstOffset ?? 0;

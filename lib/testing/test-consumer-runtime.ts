@@ -3,7 +3,6 @@ import type { BaseConsumer } from '../processing/base-consumer.js';
 import { CONSUMER_RUNTIME, type ConsumerRuntime } from '../processing/consumer-runtime.js';
 import type { Producer } from '../producer/producer.js';
 import type { RespondToOptions } from '../responders/respond-to-options.js';
-import type { Route } from '../routing/route.js';
 
 /** A `respondTo` call the test runtime recorded. */
 export interface RecordedResponse {
@@ -24,7 +23,8 @@ export class TestConsumerRuntime implements ConsumerRuntime {
   pausedFor?: number;
 
   constructor(
-    readonly route: Route,
+    readonly topic: string,
+    readonly groupId: string,
     readonly partition: number,
     private readonly producerInstance?: Producer,
   ) {}
@@ -66,14 +66,7 @@ export function attachTestRuntime(
 ): TestConsumerRuntime {
   const topic = options.topic ?? 'test_topic';
   const group = options.group ?? 'test_app';
-  const route = {
-    topic,
-    kafkaTopic: topic,
-    group,
-    groupId: group,
-    responders: [],
-  } as unknown as Route;
-  const runtime = new TestConsumerRuntime(route, options.partition ?? 0, options.producer);
+  const runtime = new TestConsumerRuntime(topic, group, options.partition ?? 0, options.producer);
   consumer[CONSUMER_RUNTIME] = runtime;
   return runtime;
 }

@@ -2,7 +2,7 @@
  * `npm start`: finds Kafka (starting the local broker when nothing answers and KAFKA_BROKERS is
  * not set), creates the shop's topics, then boots the shop (main.ts).
  */
-import { DevBroker } from 'nestjs-karafka';
+import { DevBroker } from 'nestjs-karafka/dev-broker';
 import { Kafka, logLevel } from 'kafkajs';
 import { chooseBrokers, LOCAL_BROKER } from './launcher/brokers.js';
 import { ensureTopics } from './launcher/topics.js';

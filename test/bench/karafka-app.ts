@@ -1,6 +1,6 @@
 import { Module, type INestApplicationContext, type Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
+import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';
 
 /** A Nest application context with KarafkaModule (logger off) and the given providers. */

@@ -3,12 +3,15 @@
  * every variant BENCH_RUNS times in its own process, prints a table and writes
  * test/bench/results.md and results.json. Env: BENCH_MESSAGES (500000), BENCH_RUNS (3),
  * BENCH_PARTITIONS (6), BENCH_PRODUCE_MESSAGES, BENCH_LATENCY_MESSAGES (5000), BENCH_ROUTES (500),
- * BENCH_ONLY (labels or kinds; then no results files are written), BENCH_CPU_PROF (labels).
+ * BENCH_ONLY (labels or kinds; then no results files are written), BENCH_CPU_PROF (labels),
+ * BENCH_BASELINE (a git ref: its build's karafka-batch/karafka-single run interleaved with this
+ * build's, labelled `<label>@<ref>`; BENCH_BASELINE_LABELS picks other labels; no results files).
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareBaseline, type Baseline } from './baseline.js';
 import { startBroker, type BenchBroker } from './broker.js';
 import { deleteTopics, prepareConsumeTopic } from './data.js';
 import { machineInfo } from './machine.js';
@@ -54,8 +57,16 @@ function rotatedWithinKinds(plan: PlannedTask[], by: number): PlannedTask[] {
 
 async function main(): Promise<void> {
   const settings = readSettings();
-  const plan = selectedPlan();
-  const partial = Boolean(process.env.BENCH_ONLY);
+  const baselineRef = process.env.BENCH_BASELINE?.trim();
+  const baseline: Baseline | undefined = baselineRef
+    ? prepareBaseline(baselineRef, selectedPlan(), log)
+    : undefined;
+  // Each baseline variant right after its current one: interleaved runs see the same noise.
+  const plan = selectedPlan().flatMap((task) => [
+    task,
+    ...(baseline?.tasks.filter((b) => b.label === `${task.label}@${baseline.ref}`) ?? []),
+  ]);
+  const partial = Boolean(process.env.BENCH_ONLY) || baseline !== undefined;
   const session = `bench-${Date.now().toString(36)}`;
   log(
     `${settings.messages} messages, ${settings.partitions} partitions, ${settings.runs} run(s); ` +
@@ -101,7 +112,8 @@ async function main(): Promise<void> {
     // each run rotates the order within a kind, so no variant always goes first (cold broker).
     for (let run = 1; run <= settings.runs; run++) {
       for (const planned of rotatedWithinKinds(plan, run - 1)) {
-        const runId = `${session}-${planned.label}-${run}`;
+        // Group ids and client ids derive from it: a baseline label's `@ref` is no valid name there.
+        const runId = `${session}-${planned.label}-${run}`.replace(/[^A-Za-z0-9._-]/g, '_');
         const input: TaskInput = {
           task: planned.task,
           brokers: broker.brokers,
@@ -141,8 +153,20 @@ async function main(): Promise<void> {
     });
     process.stdout.write(`\n${report.table}\n\n`);
     process.stdout.write(`ratios: ${JSON.stringify(report.json.ratios)}\n`);
+    if (baseline) {
+      for (const task of baseline.tasks) {
+        const label = task.label.slice(0, -(baseline.ref.length + 1));
+        const now = medianRate(variants.get(label));
+        const before = medianRate(variants.get(task.label));
+        process.stdout.write(
+          `${label}: ${now ?? '-'} msg/s now vs ${before ?? '-'} msg/s at ${baseline.ref}` +
+            (now && before ? ` (x${(now / before).toFixed(3)})` : '') +
+            '\n',
+        );
+      }
+    }
     if (partial) {
-      log('BENCH_ONLY is set: results.md / results.json left as they are');
+      log('BENCH_ONLY or BENCH_BASELINE is set: results.md / results.json left as they are');
     } else {
       writeFileSync(join(resultsDir, 'results.json'), `${JSON.stringify(report.json, null, 2)}\n`);
       writeFileSync(join(resultsDir, 'results.md'), report.markdown);
@@ -152,10 +176,21 @@ async function main(): Promise<void> {
       log(`could not delete the benchmark topics: ${String(error)}`),
     );
   } finally {
+    baseline?.remove();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await broker?.stop();
   }
+}
+
+function medianRate(variant: VariantRuns | undefined): number | undefined {
+  const rates = (variant?.runs ?? [])
+    .map((run) => (run as ThroughputResult).messagesPerSecond)
+    .filter((rate): rate is number => typeof rate === 'number')
+    .sort((a, b) => a - b);
+  if (!rates.length) return undefined;
+  const mid = Math.floor(rates.length / 2);
+  return Math.round(rates.length % 2 ? rates[mid]! : (rates[mid - 1]! + rates[mid]!) / 2);
 }
 
 main().then(

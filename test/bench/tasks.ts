@@ -13,6 +13,8 @@ export interface PlannedTask {
   task: string;
   title: string;
   options?: TaskInput['options'];
+  /** The worker script; default this build's. A baseline build's variants point at theirs. */
+  workerPath?: string;
 }
 
 export const PLAN: PlannedTask[] = [
@@ -144,7 +146,7 @@ export function runWorker(
     );
   }
   return new Promise((resolvePromise, reject) => {
-    const child = fork(join(here, 'worker.js'), [], {
+    const child = fork(planned.workerPath ?? join(here, 'worker.js'), [], {
       execArgv,
       env: {
         ...process.env,

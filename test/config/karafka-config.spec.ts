@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS, resolveConfig } from '../../lib/config/karafka-config.js';
 import { KarafkaConfigurationError } from '../../lib/config/karafka-configuration.error.js';
-import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
+import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';
 import { PrefixTopicMapper } from '../../lib/mapping/topic-mapper.js';
 import { JsonDeserializer, JsonSerializer } from '../../lib/serialization/json.js';
 
@@ -24,11 +24,11 @@ describe('resolveConfig', () => {
       const config = resolveConfig(minimal);
       expect(config.clientId).toBe('shop');
       expect(config.kafka).toEqual({ brokers: ['127.0.0.1:9092'] });
-      expect(config.routes).toEqual([]);
+      expect(config).not.toHaveProperty('routes'); // routing's business, not the config's
     });
 
     it('fills every default documented in karafka-options.ts', () => {
-      const { clientId: _c, kafka: _k, routes: _r, ...rest } = resolveConfig(minimal);
+      const { clientId: _c, kafka: _k, ...rest } = resolveConfig(minimal);
       expect(rest).toEqual({
         consumer: {
           sessionTimeout: 30_000,
@@ -142,13 +142,10 @@ describe('resolveConfig', () => {
       expect(resolveConfig({ ...minimal, topicMapper }).topicMapper).toBe(topicMapper);
     });
 
-    it('copies and freezes the programmatic routes', () => {
+    it('accepts programmatic routes and leaves them to routing', () => {
       class OrdersConsumer {}
       const routes = [{ topic: 'orders', consumer: OrdersConsumer as never }];
-      const config = resolveConfig({ ...minimal, routes });
-      expect(config.routes).toEqual(routes);
-      expect(config.routes).not.toBe(routes);
-      expect(Object.isFrozen(config.routes)).toBe(true);
+      expect(resolveConfig({ ...minimal, routes })).not.toHaveProperty('routes');
     });
 
     it('does not modify the options it was given', () => {

@@ -7,7 +7,7 @@ import { KarafkaConfigurationError } from '../../lib/config/karafka-configuratio
 import type {
   KarafkaModuleOptions,
   KarafkaOptionsFactory,
-} from '../../lib/config/karafka-options.js';
+} from '../../lib/karafka-module-options.js';
 import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';
 import { KARAFKA_CONFIG } from '../../lib/karafka.constants.js';

@@ -9,7 +9,8 @@ import {
   type KarafkaEvents,
 } from '../../lib/instrumentation/karafka-events.js';
 import { LoggerListener } from '../../lib/instrumentation/logger-listener.js';
-import { Monitor, UnknownEventError } from '../../lib/instrumentation/monitor.js';
+import { Monitor } from '../../lib/instrumentation/monitor.js';
+import { UnknownEventError } from '../../lib/instrumentation/unknown-event.error.js';
 
 const ref = { group: 'shop_app', topic: 'orders', partition: 2 };
 const consumed = { ...ref, count: 3, firstOffset: '10', lastOffset: '12' };

@@ -1,10 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
-import { Monitor } from '../../lib/instrumentation/monitor.js';
-import type { BatchContext } from '../../lib/messages/batch-context.js';
-import { Message } from '../../lib/messages/message.js';
+import { Message, type BatchContext } from '../../lib/messages/message.js';
 import { Messages, type BatchMetadata } from '../../lib/messages/messages.js';
-import type { Route } from '../../lib/routing/route.js';
 
 const receivedAt = new Date('2024-05-01T12:00:00.000Z');
 
@@ -12,10 +9,9 @@ const receivedAt = new Date('2024-05-01T12:00:00.000Z');
 function batch(parse: (message: Message) => unknown = (m) => JSON.parse(m.raw!.toString())) {
   const parser = vi.fn(parse);
   const context: BatchContext = {
-    route: { topic: 'orders', kafkaTopic: 'acme.orders' } as Route,
+    topic: 'orders',
     partition: 3,
     receivedAt,
-    monitor: new Monitor(),
     parse: parser,
   };
   return { context, parser };

@@ -176,6 +176,51 @@ describe('errors, retries and offsets on a real broker', () => {
     expect(results[1]).toMatch(/OrderDto validation failed: quantity: must not be less than 1/);
   });
 
+  it('batch mode: a failed batch is not committed, a restart brings all of it back', async () => {
+    const topic = uniqueName('batch-fail');
+    const clientId = uniqueName('c');
+    await createTopic(topic, 1);
+    const firstRun: number[] = [];
+    const secondRun: number[] = [];
+    let run = firstRun;
+    let failing = true;
+
+    @Consumer(topic, { batch: true })
+    class FailingBatchConsumer extends BaseConsumer<{ seq: number }> {
+      consume(messages: Messages<{ seq: number }>): void {
+        const seqs = [...messages].map((m) => m.payload.seq);
+        if (failing && seqs.some((seq) => seq >= 5)) throw new Error('the second batch fails');
+        run.push(...seqs);
+      }
+    }
+
+    const first = await startKarafkaApp({
+      clientId,
+      providers: [FailingBatchConsumer],
+      record: ['error.occurred'],
+    });
+    await produceRaw(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify({ seq: i }) })),
+    );
+    await eventually(() => firstRun.length >= 5, 20_000, 'the first batch');
+    await produceRaw(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({ value: JSON.stringify({ seq: 5 + i }) })),
+    );
+    await eventually(() => processingErrors(first).length >= 1, 20_000, 'the failure');
+    await first.close();
+    expect(await committedOffsets(`${clientId}_app`, topic)).toEqual({ 0: '5' });
+
+    failing = false;
+    run = secondRun;
+    const second = await startKarafkaApp({ clientId, providers: [FailingBatchConsumer] });
+    apps.push(second);
+    await eventually(() => secondRun.length >= 5, 20_000, 'the failed batch again');
+    expect(firstRun).toEqual([0, 1, 2, 3, 4]);
+    expect(secondRun).toEqual([5, 6, 7, 8, 9]);
+  });
+
   it('manual offsets: unmarked messages come back after a restart, marked ones do not', async () => {
     const topic = uniqueName('manual');
     const clientId = uniqueName('c');

@@ -3,7 +3,7 @@ import {
   InvalidPartitionError,
   KarafkaProducerError,
   ProducerClosedError,
-} from '../../lib/producer/producer.errors.js';
+} from '../../lib/producer/producer.error.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import { messageCount, producerHarness, type ProducerHarness } from './producer-harness.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PrefixTopicMapper } from '../../lib/mapping/topic-mapper.js';
-import { DeliveryFailedError } from '../../lib/producer/producer.errors.js';
+import { DeliveryFailedError } from '../../lib/producer/producer.error.js';
 import { createTopic, uniqueName } from '../support/kafka.js';
 import {
   messageCount,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProducerMessage } from '../../lib/producer/producer-message.js';
-import { InvalidProducerOptionsError } from '../../lib/producer/producer.errors.js';
+import { InvalidProducerOptionsError } from '../../lib/producer/producer.error.js';
 import { createTopic, uniqueName } from '../support/kafka.js';
 import {
   messageCount,

@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { KafkaMessage } from 'kafkajs';
-import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
+import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';
 import type { KarafkaEvent, KarafkaEventName } from '../../lib/instrumentation/karafka-events.js';
 import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';

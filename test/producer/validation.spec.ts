@@ -12,7 +12,7 @@ import {
   PartitionConflictError,
   PayloadSerializationError,
   PayloadTooLargeError,
-} from '../../lib/producer/producer.errors.js';
+} from '../../lib/producer/producer.error.js';
 import { KarafkaError } from '../../lib/errors/karafka.error.js';
 import { createTopic, uniqueName } from '../support/kafka.js';
 import { messageCount, producerHarness, type ProducerHarness } from './producer-harness.js';

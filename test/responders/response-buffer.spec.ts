@@ -4,7 +4,7 @@ import { Monitor } from '../../lib/instrumentation/monitor.js';
 import {
   ResponderDeliveryError,
   ResponderUsageError,
-} from '../../lib/responders/responder-usage.error.js';
+} from '../../lib/responders/responder.error.js';
 import { ResponseBuffer } from '../../lib/responders/response-buffer.js';
 import { createTopic, uniqueName } from '../support/kafka.js';
 import {

@@ -1,7 +1,7 @@
 import { Injectable, Module, type ModuleMetadata } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
+import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';
 import { KARAFKA_DESERIALIZER, KARAFKA_SERIALIZER } from '../../lib/karafka.constants.js';
 import { PrefixTopicMapper } from '../../lib/mapping/topic-mapper.js';

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Admin, Consumer as KafkaConsumer } from 'kafkajs';
-import { describeFlow, KarafkaServer, RouteRegistry } from 'nestjs-karafka';
+import { KarafkaServer, RouteRegistry } from 'nestjs-karafka';
+import { describeFlow } from '../../lib/responders/flow.js';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { Module, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach } from 'vitest';
-import type { KarafkaModuleOptions } from '../../lib/config/karafka-options.js';
+import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';
 import type { KarafkaEvent, KarafkaEventName } from '../../lib/instrumentation/karafka-events.js';
 import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';

@@ -1,3 +1,0 @@
-export { Message } from './message.js';
-export { MessageDeserializationError } from './message-deserialization.error.js';
-export { Messages, type BatchMetadata } from './messages.js';

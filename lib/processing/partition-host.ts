@@ -1,0 +1,26 @@
+import type { KarafkaConfig } from '../config/karafka-config.js';
+import type { OffsetCommitter } from '../connection/offset-committer.js';
+import type { PartitionRef } from '../instrumentation/karafka-events.js';
+import type { Monitor } from '../instrumentation/monitor.js';
+import type { Producer } from '../producer/producer.js';
+
+export type { PartitionRef };
+
+/** The parts of kafkajs' eachBatch payload the executor uses. */
+export interface BatchControls {
+  resolveOffset(offset: string): void;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  isStale(): boolean;
+}
+
+/** What a partition's executor, coordinator and strategy need from their consumer group. */
+export interface PartitionHost {
+  readonly config: KarafkaConfig;
+  readonly monitor: Monitor;
+  readonly producer: Producer;
+  readonly committer: Pick<OffsetCommitter, 'mark' | 'lastMarked' | 'commitOrThrow'>;
+  pausePartition(kafkaTopic: string, partition: number): void;
+  resumePartition(kafkaTopic: string, partition: number): void;
+  seek(kafkaTopic: string, partition: number, offset: string): void;
+}

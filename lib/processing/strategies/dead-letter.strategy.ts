@@ -1,0 +1,98 @@
+import type { Message } from '../../messages/message.js';
+import type { PartitionScope, ProcessingStrategy } from './processing-strategy.js';
+
+/**
+ * A route with a dead letter topic. Failures back off like `offsets` says until `maxRetries`;
+ * then a batch is first replayed one message at a time (from the retry point to its end), so
+ * that only the message that fails on its own, after its own retries, is moved: it is produced
+ * to the dead letter topic, marked as skipped, and consuming goes on after it.
+ */
+export class DeadLetterStrategy implements ProcessingStrategy {
+  constructor(
+    private readonly offsets: ProcessingStrategy,
+    private readonly target: { readonly topic: string; readonly maxRetries: number },
+  ) {}
+
+  markProcessed(scope: PartitionScope, offset: string): void {
+    this.offsets.markProcessed(scope, offset);
+  }
+
+  markSkipped(scope: PartitionScope, offset: string): void {
+    this.offsets.markSkipped(scope, offset);
+  }
+
+  async handleFailure(
+    scope: PartitionScope,
+    error: unknown,
+    list: readonly Message[],
+    retryFrom: string,
+  ): Promise<void> {
+    const { coordinator } = scope;
+    if (coordinator.attempt <= this.target.maxRetries) {
+      return this.offsets.handleFailure(scope, error, list, retryFrom);
+    }
+    if (list.length > 1) {
+      coordinator.collapse(list[list.length - 1]!.offset);
+      coordinator.succeeded();
+      coordinator.seekAfterBatch(retryFrom);
+      return;
+    }
+    const poison = list[0]!;
+    if (!(await this.dispatch(scope, poison, error))) {
+      return this.offsets.handleFailure(scope, error, list, retryFrom);
+    }
+    this.markSkipped(scope, poison.offset);
+    scope.host.monitor.publish('dead_letter_queue.dispatched', {
+      ...coordinator.ref,
+      offset: poison.offset,
+      deadLetterTopic: this.target.topic,
+      attempts: coordinator.attempt,
+      error,
+    });
+    coordinator.succeeded();
+    coordinator.seekAfterBatch((BigInt(poison.offset) + 1n).toString());
+  }
+
+  /** Produces the message to the dead letter topic. Resolves false when that failed (reported). */
+  private async dispatch(scope: PartitionScope, poison: Message, error: unknown): Promise<boolean> {
+    try {
+      await scope.host.producer.produceSync({
+        topic: this.target.topic,
+        payload: poison.raw,
+        key: poison.rawKey,
+        headers: deadLetterHeaders(scope, poison, error),
+      });
+      return true;
+    } catch (dispatchError) {
+      scope.host.monitor.publish('error.occurred', {
+        type: 'consumer.dead_letter.error',
+        error: dispatchError,
+        ...scope.coordinator.ref,
+        consumer: scope.route.consumerClass.name,
+      });
+      return false;
+    }
+  }
+}
+
+function deadLetterHeaders(
+  scope: PartitionScope,
+  message: Message,
+  error: unknown,
+): Record<string, string | Buffer> {
+  const headers: Record<string, string | Buffer> = {};
+  for (const [name, value] of Object.entries(message.rawHeaders)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = first;
+  }
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    ...headers,
+    karafka_original_topic: scope.route.topic,
+    karafka_original_partition: String(scope.partition),
+    karafka_original_offset: message.offset,
+    karafka_original_consumer_group: scope.route.groupId,
+    karafka_attempts: String(scope.coordinator.attempt),
+    karafka_error: reason.slice(0, 1000),
+  };
+}
