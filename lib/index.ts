@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './utils/dual-package-guard.js';
 
 export * from './errors/index.js';
 export * from './dev-broker/index.js';
