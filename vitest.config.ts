@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   test: {
     include: ['test/**/*.spec.ts'],
-    exclude: ['test/bench/**', 'node_modules/**'],
+    exclude: ['test/bench/**', 'test/compat/**', 'node_modules/**'],
     globalSetup: ['test/setup/global-broker.ts'],
     setupFiles: ['test/setup/reflect-metadata.ts'],
     testTimeout: 60_000,
