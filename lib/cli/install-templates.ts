@@ -38,7 +38,7 @@ export class ExampleConsumer extends BaseConsumer<ExampleEvent> {
     for (const message of messages) {
       this.seen.push(message.payload.id);
     }
-    this.logger.log(\`consumed \${messages.size} message(s), last id \${messages.last.payload.id}\`);
+    this.logger.log(\`consumed \${messages.size} message(s), last id \${messages.last?.payload.id}\`);
   }
 }
 `;

@@ -123,6 +123,20 @@ async function bootAndProduce(dir, env, id) {
   if (code !== 0) throw new Error(`SIGTERM: the app exited with ${code}:\n${output}`);
 }
 
+const major = (version) => Number.parseInt(version, 10);
+function nodeAtLeast(wantMajor, wantMinor) {
+  const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+  return nodeMajor > wantMajor || (nodeMajor === wantMajor && nodeMinor >= wantMinor);
+}
+const REQUIRE_CHECK = `
+const library = require.resolve('nestjs-karafka');
+const testing = require('nestjs-karafka/testing');
+if (!library.includes('/dist/cjs/')) throw new Error('require resolved ' + library);
+const messages = testing.createMessages([{ id: 'a' }], { topic: 'example' });
+if (messages.first.payload.id !== 'a') throw new Error('createMessages');
+console.log('cjs ok');
+`;
+
 function versionOf(dir, name) {
   const file = join(dir, 'node_modules', name, 'package.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : '-';
@@ -141,7 +155,17 @@ async function checkApp(app, tarball, work, brokers) {
     throw new Error('.gitignore has no .karafka/');
   run('npm', ['run', 'build'], dir);
   // The app's own runner, on its own spec and the one karafka install wrote (a failure throws).
-  run('npm', ['test'], dir);
+  // Jest loads ESM packages through require() only from Node 24.9: before that it cannot load
+  // Nest 12 itself (ESM only), whatever the app imports. There, the spec's CommonJS imports are
+  // checked without jest: the CommonJS build of the library and its testing helpers load.
+  let runner = esm ? `vitest ${versionOf(dir, 'vitest')}` : `jest ${versionOf(dir, 'jest')}`;
+  if (!esm && major(versionOf(dir, '@nestjs/core')) >= 12 && !nodeAtLeast(24, 9)) {
+    const loaded = run(process.execPath, ['-e', REQUIRE_CHECK], dir);
+    if (loaded.trim() !== 'cjs ok') throw new Error(`require check printed: ${loaded}`);
+    runner = `jest not run (needs Node 24.9+ for Nest 12), require() check ok`;
+  } else {
+    run('npm', ['test'], dir);
+  }
   userCode(dir, esm);
   run('npm', ['run', 'build'], dir);
   karafka('topics', 'create');
@@ -151,7 +175,6 @@ async function checkApp(app, tarball, work, brokers) {
   if (!info.includes(versionOf(dir, '@nestjs/core')))
     throw new Error(`karafka info printed:\n${info}`);
   await bootAndProduce(dir, env, `${app}-${Date.now()}`);
-  const runner = esm ? `vitest ${versionOf(dir, 'vitest')}` : `jest ${versionOf(dir, 'jest')}`;
   return `nest ${versionOf(dir, '@nestjs/core')}, ${esm ? 'ESM' : 'CommonJS'}, ${runner}, typescript ${versionOf(dir, 'typescript')}`;
 }
 
