@@ -117,7 +117,10 @@ function ignoreBrokerFolder(root: string, report: InstallReport): void {
     return;
   }
   const separator = current && !current.endsWith('\n') ? '\n' : '';
-  appendFileSync(path, `${separator}\n# Local Kafka broker of \`karafka broker start\`\n.karafka/\n`);
+  appendFileSync(
+    path,
+    `${separator}\n# Local Kafka broker of \`karafka broker start\`\n.karafka/\n`,
+  );
   report.written.push('.gitignore (.karafka/)');
 }
 

@@ -9,5 +9,5 @@ export {
   type PartitionRef,
   type ProducedMessageInfo,
 } from './karafka-events.js';
-export { LoggerListener } from './logger-listener.js';
+export { LoggerListener, type LoggerListenerOptions } from './logger-listener.js';
 export { Monitor, UnknownEventError } from './monitor.js';

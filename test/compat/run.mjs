@@ -116,6 +116,12 @@ async function bootAndProduce(dir, env, id) {
     });
     if (response.status !== 201) throw new Error(`POST /events answered ${response.status}`);
     await waitFor(new RegExp(`last id ${id}`), `consumed message ${id}`);
+    // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
+    // nothing up to the first consumed message is a warning, an error or a stack trace.
+    const noisy = output.split('\n').filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));
+    if (noisy.length) throw new Error(`noisy start:\n${noisy.join('\n')}`);
+    const consuming = output.split('\n').filter((line) => /Consuming with group/.test(line));
+    if (consuming.length !== 1) throw new Error(`expected one "Consuming" line:\n${output}`);
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
