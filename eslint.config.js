@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.karafka/', 'sample/dist/', 'coverage/', 'test/compat/apps/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.karafka/',
+      'sample/dist/',
+      'coverage/',
+      'test/compat/apps/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

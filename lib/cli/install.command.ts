@@ -39,8 +39,8 @@ export const NEXT_STEPS = `Next:
   1. Start a broker: \`npx karafka broker start\` (a local Kafka, needs Java 17+),
      or point KAFKA_BROKERS at yours (e.g. KAFKA_BROKERS=127.0.0.1:9092).
   2. Build and create the topics: \`npm run build && npx karafka topics create\`
-  3. Run the consumers: connect KarafkaServer in src/main.ts (README, "Consume inside your
-     HTTP app"), or run them on their own with \`npx karafka server\`.
+  3. Run the consumers: connect KarafkaServer in src/main.ts (README, "karafka install"),
+     or run them on their own with \`npx karafka server\`.
   \`npx karafka flow\` shows the routes; \`npx karafka info\` the config.`;
 
 export function install(root: string, force: boolean): InstallReport {

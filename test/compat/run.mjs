@@ -1,3 +1,4 @@
+/* global setTimeout, fetch */
 // The compatibility suite (`npm run test:compat`): the packed library in four apps made like
 // `nest new` makes them (test/compat/apps), each installed from the tarball without
 // --legacy-peer-deps, set up with `karafka install`, tested with its own runner, built with its
@@ -30,7 +31,9 @@ function run(cmd, args, cwd, env = {}) {
     });
   } catch (error) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-25);
-    throw new Error(`\`${cmd} ${args.join(' ')}\` failed:\n    ${output.join('\n    ')}`);
+    throw new Error(`\`${cmd} ${args.join(' ')}\` failed:\n    ${output.join('\n    ')}`, {
+      cause: error,
+    });
   }
 }
 
