@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './utils/dual-package-guard.js';
 
 /*
  * The public API: what apps use. Internals (the route table class, the response buffer, config
@@ -94,5 +95,5 @@ export {
   type PartitionRef,
   type ProducedMessageInfo,
 } from './instrumentation/karafka-events.js';
-export { LoggerListener } from './instrumentation/logger-listener.js';
+export { LoggerListener, type LoggerListenerOptions } from './instrumentation/logger-listener.js';
 export { Monitor } from './instrumentation/monitor.js';
