@@ -89,6 +89,28 @@ export class EventsController {
   writeFileSync(modulePath, source);
 }
 
+/**
+ * POST /events; a connection error is retried a few times (a loaded CI machine can be slow to
+ * accept right after Nest logs its start) and then reported with its cause, not "fetch failed".
+ */
+async function postEvent(port, id) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
+    } catch (error) {
+      if (attempt === 3)
+        throw new Error(`POST /events on port ${port}: ${error.cause?.message ?? error.message}`, {
+          cause: error,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 async function bootAndProduce(dir, env, id) {
   const port = await freePort();
   const main = ['dist/main.js', 'dist/src/main.js'].find((file) => existsSync(join(dir, file)));
@@ -112,11 +134,7 @@ async function bootAndProduce(dir, env, id) {
   try {
     await waitFor(/Nest application successfully started/, 'HTTP start');
     await waitFor(/Consuming with group/, '"Consuming" line');
-    const response = await fetch(`http://127.0.0.1:${port}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id }),
-    });
+    const response = await postEvent(port, id);
     if (response.status !== 201) throw new Error(`POST /events answered ${response.status}`);
     await waitFor(new RegExp(`last id ${id}`), `consumed message ${id}`);
     // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
