@@ -6,3 +6,5 @@ export const KARAFKA_CONFIG = Symbol('KARAFKA_CONFIG');
 export const KARAFKA_DESERIALIZER = Symbol('KARAFKA_DESERIALIZER');
 /** DI token of the default Serializer (JSON unless configured). */
 export const KARAFKA_SERIALIZER = Symbol('KARAFKA_SERIALIZER');
+/** Internal: the TracingHooks that `KarafkaTracingModule` (nestjs-karafka/tracing) provides. */
+export const KARAFKA_TRACING = Symbol('KARAFKA_TRACING');
