@@ -188,7 +188,7 @@ describe('OpenTelemetry tracing across Kafka (real SDK, in-memory exporter)', ()
       for (let i = 0; i < 5; i++) {
         await tracer.startActiveSpan(`request ${i}`, async (span) => {
           roots.push(span.spanContext().traceId);
-          await producer.produceSync({ topic, payload: i });
+          await producer.produceSync({ topic, payload: String(i) });
           span.end();
         });
       }
