@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Monitor } from '../instrumentation/monitor.js';
 import { Producer } from '../producer/producer.js';
@@ -195,7 +190,10 @@ export class KarafkaMetrics implements OnModuleInit, OnApplicationShutdown {
     const interval = this.options.lagInterval ?? 15_000;
     if (interval > 0) {
       // A failed refresh (broker away) leaves the last values; the next tick tries again.
-      this.lagTimer = setInterval(() => void this.server.refreshLag().catch(() => undefined), interval);
+      this.lagTimer = setInterval(
+        () => void this.server.refreshLag().catch(() => undefined),
+        interval,
+      );
       this.lagTimer.unref();
     }
     if (this.options.port !== undefined) {

@@ -61,12 +61,22 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
     const paused = `sum(karafka_partitions_paused{topic="${topic}"})`;
     const value = (q: string) => prometheus!.query(q);
 
-    await produceRaw(topic, ['"a"', '"b"', '"c"', '"pause"'].map((value) => ({ value })));
-    await eventually(async () => (await value(consumed)) === 4, 30_000, 'consumed = 4 in Prometheus');
+    await produceRaw(
+      topic,
+      ['"a"', '"b"', '"c"', '"pause"'].map((value) => ({ value })),
+    );
+    await eventually(
+      async () => (await value(consumed)) === 4,
+      30_000,
+      'consumed = 4 in Prometheus',
+    );
     expect(await value(paused)).toBe(1);
 
     // Ten more while paused: not fetched, so the lag comes from the admin API's high watermark.
-    await produceRaw(topic, Array.from({ length: 10 }, (_, i) => ({ value: String(i) })));
+    await produceRaw(
+      topic,
+      Array.from({ length: 10 }, (_, i) => ({ value: String(i) })),
+    );
     await eventually(async () => (await value(lag)) === 10, 30_000, 'lag = 10 in Prometheus');
     expect(await value(consumed)).toBe(4);
 

@@ -27,7 +27,10 @@ export async function freePort(): Promise<number> {
  * Starts `prometheus` with a generated config that scrapes `targets` (host:port on 127.0.0.1)
  * every second, storage in a temp dir. Not the Debian service: a child process of the test.
  */
-export async function startPrometheus(targets: string[], metricsPath = '/metrics'): Promise<PrometheusServer> {
+export async function startPrometheus(
+  targets: string[],
+  metricsPath = '/metrics',
+): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'karafka-prometheus-'));
   const port = await freePort();
   const config = [
@@ -69,7 +72,10 @@ export async function startPrometheus(targets: string[], metricsPath = '/metrics
       await stop();
       throw new Error(`prometheus exited (${child.exitCode}): ${log}`);
     }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();

@@ -109,7 +109,8 @@ describe('OpenTelemetry tracing across Kafka (real SDK, in-memory exporter)', ()
     const [charge] = named('charge card');
     const [respond] = named(`${invoices} publish`);
     const [invoice] = named(`${invoices} process`);
-    for (const span of [http, publish, process, charge, respond, invoice]) expect(span).toBeDefined();
+    for (const span of [http, publish, process, charge, respond, invoice])
+      expect(span).toBeDefined();
 
     // One trace, parent by parent.
     const traceId = http!.spanContext().traceId;
@@ -136,7 +137,8 @@ describe('OpenTelemetry tracing across Kafka (real SDK, in-memory exporter)', ()
       'messaging.operation.type': 'process',
       'messaging.destination.name': orders,
       'messaging.consumer.group.name': expect.any(String),
-      'messaging.destination.partition.id': publish!.attributes['messaging.destination.partition.id'],
+      'messaging.destination.partition.id':
+        publish!.attributes['messaging.destination.partition.id'],
       'messaging.kafka.offset': '0',
       'messaging.kafka.message.key': 'o-1',
       'messaging.batch.message_count': 1,
@@ -145,9 +147,7 @@ describe('OpenTelemetry tracing across Kafka (real SDK, in-memory exporter)', ()
 
     // The W3C header that crossed Kafka names the publish span.
     const [sent] = await readTopic(orders, 1);
-    expect(sent!.headers.traceparent).toBe(
-      `00-${traceId}-${publish!.spanContext().spanId}-01`,
-    );
+    expect(sent!.headers.traceparent).toBe(`00-${traceId}-${publish!.spanContext().spanId}-01`);
   });
 
   it('links a batch to each message context (capped), and records a failed consume as ERROR', async () => {
