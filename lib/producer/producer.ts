@@ -344,7 +344,7 @@ export class Producer implements OnApplicationShutdown {
   /** The background queue's sender: settles the batch, never rejects. */
   private async sendBatch(batch: AsyncBatch): Promise<void> {
     const { connection, monitor, tracing } = this.shared;
-    let started = 0;
+    let started: number;
     try {
       const client = await connection.connect();
       const sentAt = Date.now();

@@ -26,7 +26,7 @@ import { RoutesExplorer } from '../routing/routes-explorer.js';
 import type { TracingHooks } from '../tracing/tracing-hooks.js';
 import type { KarafkaRuntimeSnapshot, KarafkaServerStatus } from './runtime-snapshot.js';
 
-export type { KarafkaRuntimeSnapshot, KarafkaServerStatus };
+export type { KarafkaServerStatus };
 
 /** `server.on(event, callback)` takes the monitor's events. */
 export type KarafkaServerEvents = { [N in KarafkaEventName]: (event: KarafkaEvent<N>) => void };

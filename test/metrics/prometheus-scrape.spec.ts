@@ -25,13 +25,13 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
   it('counts consumed messages, shows lag while a consumer is paused and zero once it drained', async () => {
     const topic = uniqueName('metered');
     await createTopic(topic, 1);
-    let holder: BaseConsumer | undefined;
+    let resume: (() => void) | undefined;
 
     @Consumer(topic)
     class PausingConsumer extends BaseConsumer<string> {
       consume(messages: Messages<string>): void {
         if (messages.first!.payload === 'pause') {
-          holder = this;
+          resume = () => this.resume();
           this.pause(); // until the test resumes it
         }
       }
@@ -80,7 +80,7 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
     await eventually(async () => (await value(lag)) === 10, 30_000, 'lag = 10 in Prometheus');
     expect(await value(consumed)).toBe(4);
 
-    holder!.resume();
+    resume!();
     await eventually(async () => (await value(consumed)) === 14, 30_000, 'consumed = 14');
     await eventually(async () => (await value(lag)) === 0, 30_000, 'lag = 0 after draining');
     expect(await value(paused)).toBe(0);
