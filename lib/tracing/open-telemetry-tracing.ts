@@ -20,8 +20,8 @@ import type { PublishSpanEnd, TracingHooks } from './tracing-hooks.js';
 /** Options of `KarafkaTracingModule.forRoot()`. */
 export interface KarafkaTracingOptions {
   /**
-   * A batch-mode process span links to the context of each of its messages, up to this many
-   * (the first ones). Default 128; 0 links none.
+   * A batch's process span links to the context of each of its first `maxLinks` messages
+   * (those that carry one). Default 128; 0 links none.
    */
   maxLinks?: number;
   /** Name of the OpenTelemetry tracer. Default `nestjs-karafka`. */
@@ -129,10 +129,12 @@ export class OpenTelemetryTracing implements TracingHooks {
   private linksOf(messages: Messages): Link[] {
     const links: Link[] = [];
     if (this.maxLinks === 0) return links;
+    // Only the first maxLinks messages are looked at: the cost per batch stays bounded.
+    let looked = 0;
     for (const message of messages) {
       const spanContext = trace.getSpanContext(extract(message, context.active()));
       if (spanContext) links.push({ context: spanContext });
-      if (links.length >= this.maxLinks) break;
+      if (++looked >= this.maxLinks) break;
     }
     return links;
   }

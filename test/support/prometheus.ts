@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,11 @@ export async function startPrometheus(
   targets: string[],
   metricsPath = '/metrics',
 ): Promise<PrometheusServer> {
+  if (spawnSync('prometheus', ['--version']).error) {
+    throw new Error(
+      'The metrics tests need a Prometheus server binary on the PATH: apt-get install -y prometheus (as .ci/run does).',
+    );
+  }
   const dir = mkdtempSync(join(tmpdir(), 'karafka-prometheus-'));
   const port = await freePort();
   const config = [
