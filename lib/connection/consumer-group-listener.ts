@@ -32,6 +32,7 @@ export interface ListenerDependencies {
 /** Offsets of an assigned partition read from the admin API (`refreshOffsets`). */
 interface PolledOffsets {
   high?: bigint;
+  low?: bigint;
   committed?: bigint;
 }
 
@@ -428,7 +429,7 @@ export class ConsumerGroupListener implements PartitionHost {
         ? marked + 1n
         : polled?.committed !== undefined && polled.committed >= 0n
           ? polled.committed
-          : undefined;
+          : this.startOffset(kafkaTopic, polled);
     const lag =
       high === undefined || position === undefined
         ? undefined
@@ -450,6 +451,13 @@ export class ConsumerGroupListener implements PartitionHost {
     };
   }
 
+  /** Nothing marked or committed yet: the group starts where the route's initialOffset says. */
+  private startOffset(kafkaTopic: string, polled: PolledOffsets | undefined): bigint | undefined {
+    if (polled?.committed === undefined) return undefined;
+    const route = this.routes.find(this.group.id, kafkaTopic);
+    return route?.initialOffset === 'earliest' ? polled.low : polled.high;
+  }
+
   /**
    * Reads the high watermarks and committed offsets of the assigned partitions from the admin
    * API: a paused partition is not fetched, so its last fetched high watermark goes stale
@@ -464,8 +472,8 @@ export class ConsumerGroupListener implements PartitionHost {
     ]);
     const next = new Map<string, PolledOffsets>();
     topics.forEach((topic, index) => {
-      for (const { partition, high } of highs[index]!) {
-        next.set(`${topic}:${partition}`, { high: BigInt(high) });
+      for (const { partition, high, low } of highs[index]!) {
+        next.set(`${topic}:${partition}`, { high: BigInt(high), low: BigInt(low) });
       }
     });
     for (const { topic, partitions } of committed) {

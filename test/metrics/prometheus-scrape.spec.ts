@@ -90,7 +90,7 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
 
   it('serves the text format on a port of its own, with produced, ack latency and error metrics', async () => {
     const topic = uniqueName('own-port');
-    await createTopic(topic, 1);
+    await createTopic(topic, 2);
     let failed = false;
 
     @Consumer(topic)
@@ -112,7 +112,7 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
           initialOffset: 'earliest',
           pause: { timeout: 100 },
         }),
-        KarafkaMetricsModule.forRoot({ port: 0, path: 'prom' }),
+        KarafkaMetricsModule.forRoot({ port: 0, path: 'prom', lagInterval: 200 }),
       ],
       providers: [FailingOnceConsumer],
     })
@@ -122,7 +122,7 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
     app = context as INestApplication;
     await context.init();
     await context.get(KarafkaServer).start();
-    await context.get(Producer).produceSync({ topic, payload: 'x' });
+    await context.get(Producer).produceSync({ topic, payload: 'x', partition: 0 });
     const port = context.get(KarafkaMetrics).port!;
     const scrape = async () => {
       const response = await fetch(`http://127.0.0.1:${port}/prom`);
@@ -141,5 +141,11 @@ describe('Prometheus metrics, scraped by a real Prometheus server', () => {
     expect(text).toMatch(/karafka_rebalances_total\{group="[^"]+",change="assigned"\} 1/);
     expect(text).toContain('karafka_producer_buffered_messages{kind="async"} 0');
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    // Partition 1 never got a message nor a commit: its lag (0) comes from the admin API alone.
+    await eventually(
+      async () => /karafka_consumer_lag\{[^}]*partition="1"\} 0/.test(await scrape()),
+      10_000,
+      'the idle partition lag',
+    );
   });
 });
