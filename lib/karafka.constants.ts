@@ -7,4 +7,4 @@ export const KARAFKA_DESERIALIZER = Symbol('KARAFKA_DESERIALIZER');
 /** DI token of the default Serializer (JSON unless configured). */
 export const KARAFKA_SERIALIZER = Symbol('KARAFKA_SERIALIZER');
 /** Internal: the TracingHooks that `KarafkaTracingModule` (nestjs-karafka/tracing) provides. */
-export const KARAFKA_TRACING = Symbol('KARAFKA_TRACING');
+export const KARAFKA_TRACING = Symbol.for('nestjs-karafka:KARAFKA_TRACING');

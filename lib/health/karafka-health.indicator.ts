@@ -3,7 +3,8 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { KarafkaServer } from '../server/karafka.server.js';
 import type { KarafkaHealthCheck, KarafkaHealthLimits } from './karafka-health.js';
 
-export const KARAFKA_HEALTH_LIMITS = Symbol('KARAFKA_HEALTH_LIMITS');
+// Symbol.for: the same token whichever build (CommonJS or ESM) an app loads this from.
+export const KARAFKA_HEALTH_LIMITS = Symbol.for('nestjs-karafka:KARAFKA_HEALTH_LIMITS');
 
 /**
  * A `@nestjs/terminus` health indicator for the consumer groups of this process:

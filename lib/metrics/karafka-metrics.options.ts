@@ -32,4 +32,5 @@ export interface KarafkaMetricsOptions {
   ackBuckets?: number[];
 }
 
-export const KARAFKA_METRICS_OPTIONS = Symbol('KARAFKA_METRICS_OPTIONS');
+// Symbol.for: the same token whichever build (CommonJS or ESM) an app loads this from.
+export const KARAFKA_METRICS_OPTIONS = Symbol.for('nestjs-karafka:KARAFKA_METRICS_OPTIONS');
