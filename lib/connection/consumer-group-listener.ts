@@ -8,7 +8,7 @@ import type { Producer } from '../producer/producer.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { OffsetCommitter, type CarriedMark } from './offset-committer.js';
 
 export interface ListenerDependencies {
   readonly config: KarafkaConfig;
@@ -37,6 +37,10 @@ export class ConsumerGroupListener implements PartitionHost {
   private restartTimer?: NodeJS.Timeout;
   private restarts = 0;
   private wakeRestart?: () => void;
+  /** Marks not committed when the client crashed; restored for partitions that come back. */
+  private carried: CarriedMark[] = [];
+  /** The cluster this listener first consumed from, learnt in the background at start. */
+  private clusterId?: Promise<string | undefined>;
 
   constructor(
     readonly group: ConsumerGroupRoutes,
@@ -87,6 +91,7 @@ export class ConsumerGroupListener implements PartitionHost {
       retry: { ...config.kafka.retry, restartOnFailure: (error) => this.beforeKafkaRestart(error) },
     });
     this.consumer = consumer;
+    this.committer.watch(consumer);
     consumer.on(
       consumer.events.GROUP_JOIN,
       ({ payload }) => void this.onJoin(payload.memberAssignment),
@@ -111,6 +116,7 @@ export class ConsumerGroupListener implements PartitionHost {
     });
     if (await this.abandonedStart(consumer)) return;
     this.committer.start();
+    this.clusterId ??= this.describeCluster();
     this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
   }
 
@@ -247,6 +253,8 @@ export class ConsumerGroupListener implements PartitionHost {
     const next: Assignment = new Map(
       Object.entries(memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]),
     );
+    this.restoreCarriedMarks(next);
+    this.committer.resume();
     const revoked = difference(this.assignment, next);
     const assigned = difference(next, this.assignment);
     this.assignment = next;
@@ -276,6 +284,52 @@ export class ConsumerGroupListener implements PartitionHost {
         group: this.group.id,
         partitions: this.toRouteTopics(assigned),
       });
+    }
+  }
+
+  /**
+   * After a crash, what was processed but not committed is not lost work: for a partition this
+   * member got back, the fetch starts after the last processed message and the mark is committed
+   * with the next commit. Without this the restarted client re-reads everything since the last
+   * commit that reached Kafka. Only on the same cluster: a broker that came back without its
+   * data (a new cluster id) has other messages at those offsets. The partitions are paused within
+   * kafkajs' GROUP_JOIN event, before its first fetch, until that is checked.
+   */
+  private restoreCarriedMarks(assignment: Assignment): void {
+    if (!this.committer.suspended) return;
+    // With what batches still running when the client crashed marked since.
+    const carried = [...this.carried, ...this.committer.forgetAll()].filter(
+      (mark) => assignment.get(mark.topic)?.has(mark.partition) ?? false,
+    );
+    this.carried = [];
+    if (!carried.length) return;
+    for (const mark of carried) this.pausePartition(mark.topic, mark.partition);
+    void this.sameCluster().then((same) => {
+      for (const mark of carried) {
+        if (same) {
+          this.committer.restore(mark);
+          this.seek(mark.topic, mark.partition, mark.next.toString());
+        }
+        this.resumePartition(mark.topic, mark.partition);
+      }
+    });
+  }
+
+  /** Whether the brokers answer with the cluster id they had when this listener first started. */
+  private async sameCluster(): Promise<boolean> {
+    const [before, now] = await Promise.all([this.clusterId, this.describeCluster()]);
+    return before !== undefined && before === now;
+  }
+
+  private async describeCluster(): Promise<string | undefined> {
+    const admin = this.deps.clientFactory.create(this.group.name).admin();
+    try {
+      await admin.connect();
+      return (await admin.describeCluster()).clusterId;
+    } catch {
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -332,13 +386,15 @@ export class ConsumerGroupListener implements PartitionHost {
 
   /**
    * A crashed client lost its partitions: their instances are revoked as in a rebalance, and
-   * their marks dropped (committing them later could move back another member's offsets);
-   * the restarted client starts from the committed offsets.
+   * their uncommitted marks are carried to the next group join, where only the partitions this
+   * member gets back restore them (committing the others could move back another member's
+   * offsets). Commits wait meanwhile: kafkajs would drop them silently.
    */
   private async forgetPartitions(): Promise<void> {
     const executors = [...this.executors.values()];
     this.executors.clear();
-    this.committer.forgetAll();
+    this.committer.suspend();
+    this.carried.push(...this.committer.forgetAll());
     this.assignment = new Map();
     for (const executor of executors) {
       executor.clearTimers();
