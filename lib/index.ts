@@ -78,3 +78,5 @@ export * from './serialization/index.js';
 export * from './mapping/index.js';
 export * from './instrumentation/index.js';
 export { KafkaClientFactory } from './connection/kafka-client.factory.js';
+export { KafkaAuthenticationError, KafkaTlsError } from './connection/connection-failure.js';
+export { OffsetCommitError } from './connection/offset-committer.js';

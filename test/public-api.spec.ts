@@ -30,6 +30,9 @@ describe('the public API (lib/index.ts)', () => {
       'KarafkaProducerError',
       'DevBrokerError',
       'UnknownEventError',
+      'KafkaAuthenticationError',
+      'KafkaTlsError',
+      'OffsetCommitError',
     ]) {
       const ErrorClass = (api as Record<string, unknown>)[name] as { prototype: object };
       expect(ErrorClass, name).toBeTypeOf('function');

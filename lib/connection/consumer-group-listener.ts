@@ -104,7 +104,11 @@ export class ConsumerGroupListener implements PartitionHost {
 
     // stop() may be called while this is still connecting (another group failed to start, or
     // the app closes during a restart): then this client must not go on to join the group.
-    await consumer.connect();
+    try {
+      await consumer.connect();
+    } catch (error) {
+      throw clientFactory.explainFailure(error, `Consumer group ${this.group.id}`);
+    }
     if (await this.abandonedStart(consumer)) return;
     for (const route of this.group.routes) await this.subscribe(consumer, route);
     if (await this.abandonedStart(consumer)) return;
