@@ -310,7 +310,9 @@ export class ConsumerGroupListener implements PartitionHost {
     for (const mark of carried) this.pausePartition(mark.topic, mark.partition);
     void this.sameCluster().then((same) => {
       for (const mark of carried) {
-        if (same) {
+        // Still ours: a rebalance while the cluster id was checked may have moved it.
+        const owned = this.assignment.get(mark.topic)?.has(mark.partition) ?? false;
+        if (same && owned) {
           this.committer.restore(mark);
           this.seek(mark.topic, mark.partition, mark.next.toString());
         }
