@@ -103,6 +103,12 @@ export function brokerCommand(): Command {
         );
       } else {
         console.log(`No broker at ${status.brokers}.`);
+        if (status.kept) {
+          console.log(
+            `The data of the broker stopped on port ${flags.port} is kept in ${status.kept.dataDir} ` +
+              `(cluster ${status.kept.clusterId}); \`broker restart\` or \`broker start --keep-data\` starts on it.`,
+          );
+        }
         process.exitCode = 3;
       }
     });

@@ -82,4 +82,6 @@ export interface DevBrokerStatus {
   reachable: boolean;
   state?: DevBrokerState;
   clusterId?: string;
+  /** A broker stopped on this port with its data kept (for `start --keep-data` or `restart`). */
+  kept?: DevBrokerState;
 }

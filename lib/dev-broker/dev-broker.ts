@@ -111,12 +111,14 @@ export class DevBroker {
       state = undefined;
     }
     const clusterId = await describeCluster(brokers, 3_000).catch(() => undefined);
+    const kept = readKept(home, port);
     return {
       brokers,
       running: state !== undefined,
       reachable: clusterId !== undefined,
       state,
       clusterId,
+      ...(kept && { kept }),
     };
   }
 

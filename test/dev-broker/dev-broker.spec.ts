@@ -92,6 +92,7 @@ describe('DevBroker restart on kept data (a dedicated broker)', () => {
     // stop --keep-data, then start --keep-data: the same again.
     expect(await DevBroker.stop({ port, keepData: true })).toBe(true);
     expect(existsSync(first.state!.dataDir)).toBe(true);
+    expect((await DevBroker.status({ port })).kept?.clusterId).toBe(first.clusterId);
     const again = await DevBroker.start({ port, keepData: true });
     expect(again.clusterId).toBe(first.clusterId);
 
