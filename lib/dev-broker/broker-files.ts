@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { DevBrokerState } from './dev-broker.options.js';
 
 export function resolveHome(home?: string): string {
@@ -94,17 +94,18 @@ export function pruneAbandonedData(home: string): string[] {
   return removed;
 }
 
-const CREATOR_FILE = 'creator.pid';
-
-/** A new data folder records the process formatting it, until the broker's state is written. */
-export function markCreating(dataDir: string): void {
-  writeFileSync(join(dataDir, CREATOR_FILE), String(process.pid));
+/**
+ * A new data folder is named after the process that creates it (`broker-<port>-<pid>-*`): until
+ * the broker's state names it, a start in another process must not prune it, with no window
+ * between creating the folder and marking it.
+ */
+export function dataDirPrefix(port: number): string {
+  return `broker-${port}-${process.pid}-`;
 }
 
 function isBeingCreated(dataDir: string): boolean {
-  const file = join(dataDir, CREATOR_FILE);
-  if (!existsSync(file)) return false;
-  return isAlive(Number(readFileSync(file, 'utf8')));
+  const match = /^broker-\d+-(\d+)-/.exec(basename(dataDir));
+  return match !== null && isAlive(Number(match[1]));
 }
 
 export function listStates(home: string): DevBrokerState[] {

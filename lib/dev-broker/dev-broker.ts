@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { packageRoot } from '../utils/package-root.js';
 import {
+  dataDirPrefix,
   dataRoot,
   freePort,
   isAlive,
   listStates,
-  markCreating,
   portIsFree,
   pruneAbandonedData,
   readKept,
@@ -171,9 +171,7 @@ async function launch(
   const classpath = `${libs}/*`;
 
   mkdirSync(dataRoot(home), { recursive: true });
-  const dataDir = reuse?.dataDir ?? mkdtempSync(join(dataRoot(home), `broker-${port}-`));
-  // Until the state below names it, another start in this home must not prune it.
-  if (!reuse) markCreating(dataDir);
+  const dataDir = reuse?.dataDir ?? mkdtempSync(join(dataRoot(home), dataDirPrefix(port)));
   const secure = secureSettings(options.secure);
   let security = reuse?.security;
   let secureLines: string[] = [];

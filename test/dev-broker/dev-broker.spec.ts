@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,16 @@ describe('DevBroker restart on kept data (a dedicated broker)', () => {
     expect(restarted.state!.dataDir).toBe(first.state!.dataDir);
     const offsets = await admin(brokers, async (a) => {
       expect(await a.listTopics()).toContain('kept');
-      return a.fetchOffsets({ groupId: 'kept-group', topics: ['kept'] });
+      // Right after a start the group coordinator may still be loading the offsets topic
+      // (COORDINATOR_LOAD_IN_PROGRESS, retriable); kafkajs' consumers retry it, its admin not.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await a.fetchOffsets({ groupId: 'kept-group', topics: ['kept'] });
+        } catch (error) {
+          if (!(error as { retriable?: boolean }).retriable || attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     });
     expect(offsets[0]!.partitions.find((p) => p.partition === 1)?.offset).toBe('0');
 
@@ -99,11 +108,19 @@ describe('DevBroker restart on kept data (a dedicated broker)', () => {
     // A folder no broker and no kept record uses is abandoned: the next start removes it.
     const abandoned = join(dataRoot(resolveHome()), 'broker-1-abandoned');
     mkdirSync(join(abandoned, 'data'), { recursive: true });
+    const deadCreator = join(dataRoot(resolveHome()), 'broker-1-999999999-x');
+    mkdirSync(deadCreator, { recursive: true });
+    // One that a live process (this one) is still formatting stays.
+    const starting = join(dataRoot(resolveHome()), `broker-1-${process.pid}-starting`);
+    mkdirSync(starting, { recursive: true });
     await DevBroker.stop({ port, keepData: true });
     const fresh = await DevBroker.start({ port });
     expect(fresh.clusterId).not.toBe(first.clusterId);
     expect(existsSync(first.state!.dataDir)).toBe(false);
     expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(deadCreator)).toBe(false);
+    expect(existsSync(starting)).toBe(true);
+    rmSync(starting, { recursive: true });
     expect(readdirSync(dataRoot(resolveHome()))).toContain(fresh.state!.dataDir.split('/').pop());
     await DevBroker.stop({ port });
     expect(existsSync(fresh.state!.dataDir)).toBe(false);
