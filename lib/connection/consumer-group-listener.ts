@@ -39,8 +39,8 @@ export class ConsumerGroupListener implements PartitionHost {
   private wakeRestart?: () => void;
   /** Marks not committed when the client crashed; restored for partitions that come back. */
   private carried: CarriedMark[] = [];
-  /** The cluster this listener first consumed from, learnt in the background at start. */
-  private clusterId?: Promise<string | undefined>;
+  /** The cluster this listener consumes from, learnt in the background once it joined. */
+  private clusterId?: string;
 
   constructor(
     readonly group: ConsumerGroupRoutes,
@@ -120,7 +120,7 @@ export class ConsumerGroupListener implements PartitionHost {
     });
     if (await this.abandonedStart(consumer)) return;
     this.committer.start();
-    this.clusterId ??= this.describeCluster();
+    void this.learnClusterId();
     this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
   }
 
@@ -259,6 +259,7 @@ export class ConsumerGroupListener implements PartitionHost {
     );
     this.restoreCarriedMarks(next);
     this.committer.resume();
+    if (this.clusterId === undefined) void this.learnClusterId();
     const revoked = difference(this.assignment, next);
     const assigned = difference(next, this.assignment);
     this.assignment = next;
@@ -310,6 +311,12 @@ export class ConsumerGroupListener implements PartitionHost {
     for (const mark of carried) this.pausePartition(mark.topic, mark.partition);
     void this.sameCluster().then((same) => {
       for (const mark of carried) {
+        // Crashed again meanwhile (a coordinator still loading): the next join takes them.
+        if (same && this.committer.suspended) {
+          this.carried.push(mark);
+          this.resumePartition(mark.topic, mark.partition);
+          continue;
+        }
         // Still ours: a rebalance while the cluster id was checked may have moved it.
         const owned = this.assignment.get(mark.topic)?.has(mark.partition) ?? false;
         if (same && owned) {
@@ -321,10 +328,23 @@ export class ConsumerGroupListener implements PartitionHost {
     });
   }
 
-  /** Whether the brokers answer with the cluster id they had when this listener first started. */
+  private async learnClusterId(): Promise<void> {
+    this.clusterId ??= await this.describeCluster();
+  }
+
+  /**
+   * Whether the brokers answer with the cluster id they had before the crash. A busy broker that
+   * just started may not answer the first time: a few tries before giving up (the partitions
+   * wait paused meanwhile; giving up means re-reading from the last commit, as before).
+   */
   private async sameCluster(): Promise<boolean> {
-    const [before, now] = await Promise.all([this.clusterId, this.describeCluster()]);
-    return before !== undefined && before === now;
+    if (this.clusterId === undefined) return false;
+    for (let attempt = 1; attempt <= 5 && !this.stopping; attempt++) {
+      const now = await this.describeCluster();
+      if (now !== undefined) return now === this.clusterId;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+    return false;
   }
 
   private async describeCluster(): Promise<string | undefined> {

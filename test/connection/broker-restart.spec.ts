@@ -148,7 +148,16 @@ describe('a broker restart in the middle of a drain (dedicated broker, restarted
         `${restartedAt - stoppedAt} ms; processed by then ${[...processedBefore.values()].reduce((a, b) => a + b, 0)}, ` +
         `of which after the last successful commit ${allowed}; re-delivered ${redelivered}; ` +
         `first batch ${firstAfterRestart - restartedAt} ms after the broker answered again; ` +
-        `${crashes} client crashes reported`,
+        `${crashes} client crashes reported (${[
+          ...new Set(
+            app.events
+              .filter((e) => e.id === 'error.occurred')
+              .map((e) => {
+                const { type, error } = (e as KarafkaEvent<'error.occurred'>).payload;
+                return `${type}: ${error instanceof Error ? error.message.slice(0, 80) : ''}`;
+              }),
+          ),
+        ].join(' | ')})`,
     );
     expect(redelivered).toBeLessThanOrEqual(allowed);
     // One member keeps its partitions across the outage: what it processed before is carried
