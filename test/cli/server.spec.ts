@@ -65,6 +65,9 @@ describe('karafka server', () => {
     await createTopic(topic);
     const cli = serve(topic, { NODE_OPTIONS: `--require ${fixture('early-sigterm.cjs')}` });
     const result = await cli.done;
+    // The signal came while loading: the first listener was the bin script's hold, not the
+    // server's own handler.
+    expect(result.stderr).toContain('first SIGTERM listener: hold');
     expect(result.stdout).toContain('SIGTERM received');
     expect(result.code).toBe(0);
   });

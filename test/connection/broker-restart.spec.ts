@@ -10,7 +10,7 @@ import { sleep, startKarafkaApp, type TestApp } from '../support/karafka-app.js'
 
 const PARTITIONS = 6;
 const MESSAGES = 12_000;
-/** Per message: slow enough that the broker goes away mid-drain, with batches of ~1 s. */
+/** Per message: slow enough that the broker goes away mid-drain (batches of ~230 messages). */
 const WORK_MS_PER_MESSAGE = 1;
 const DOWNTIME_MS = 2_000;
 
