@@ -8,9 +8,7 @@ import { KarafkaServer, type RouteSelection } from '../server/karafka.server.js'
 import { servePlainHttp } from '../utils/plain-http-server.js';
 import { bootApp } from './boot.js';
 import { exitWhenIdle } from './process.js';
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
-type StopSignal = (typeof STOP_SIGNALS)[number];
+import { releaseHeldSignals, STOP_SIGNALS, type StopSignal } from './stop-signals.js';
 
 /** Exit codes of `karafka server`. */
 export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
@@ -129,6 +127,9 @@ function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } 
     process.on(signal, handler);
     return [signal, handler] as const;
   });
+  // A signal that arrived while the CLI was loading (held by bin/karafka.js) stops it now.
+  const early = releaseHeldSignals();
+  if (early) handlers.find(([signal]) => signal === early)?.[1]();
   return {
     promise,
     dispose: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)),

@@ -18,7 +18,7 @@ import type {
   PartitionSnapshot,
 } from './consumer-group-snapshot.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { OffsetCommitter, type CarriedMark } from './offset-committer.js';
 
 export interface ListenerDependencies {
   readonly config: KarafkaConfig;
@@ -66,6 +66,10 @@ export class ConsumerGroupListener implements PartitionHost {
   private lastError?: string;
   /** By `topic:partition` (Kafka topic), for partitions this member has not fetched lately. */
   private readonly polled = new Map<string, PolledOffsets>();
+  /** Marks not committed when the client crashed; restored for partitions that come back. */
+  private carried: CarriedMark[] = [];
+  /** The cluster this listener consumes from, learnt in the background once it joined. */
+  private clusterId?: string;
 
   constructor(
     readonly group: ConsumerGroupRoutes,
@@ -125,6 +129,7 @@ export class ConsumerGroupListener implements PartitionHost {
       retry: { ...config.kafka.retry, restartOnFailure: (error) => this.beforeKafkaRestart(error) },
     });
     this.consumer = consumer;
+    this.committer.watch(consumer);
     consumer.on(
       consumer.events.GROUP_JOIN,
       ({ payload }) => void this.onJoin(payload.memberAssignment),
@@ -137,7 +142,11 @@ export class ConsumerGroupListener implements PartitionHost {
 
     // stop() may be called while this is still connecting (another group failed to start, or
     // the app closes during a restart): then this client must not go on to join the group.
-    await consumer.connect();
+    try {
+      await consumer.connect();
+    } catch (error) {
+      throw clientFactory.explainFailure(error, `Consumer group ${this.group.id}`);
+    }
     if (await this.abandonedStart(consumer)) return;
     for (const route of this.group.routes) await this.subscribe(consumer, route);
     if (await this.abandonedStart(consumer)) return;
@@ -149,6 +158,7 @@ export class ConsumerGroupListener implements PartitionHost {
     });
     if (await this.abandonedStart(consumer)) return;
     this.committer.start();
+    void this.learnClusterId();
     this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
   }
 
@@ -289,6 +299,9 @@ export class ConsumerGroupListener implements PartitionHost {
     const next: Assignment = new Map(
       Object.entries(memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]),
     );
+    this.restoreCarriedMarks(next);
+    this.committer.resume();
+    if (this.clusterId === undefined) void this.learnClusterId();
     const revoked = difference(this.assignment, next);
     const assigned = difference(next, this.assignment);
     this.assignment = next;
@@ -318,6 +331,73 @@ export class ConsumerGroupListener implements PartitionHost {
         group: this.group.id,
         partitions: this.toRouteTopics(assigned),
       });
+    }
+  }
+
+  /**
+   * After a crash, what was processed but not committed is not lost work: for a partition this
+   * member got back, the fetch starts after the last processed message and the mark is committed
+   * with the next commit. Without this the restarted client re-reads everything since the last
+   * commit that reached Kafka. Only on the same cluster: a broker that came back without its
+   * data (a new cluster id) has other messages at those offsets. The partitions are paused within
+   * kafkajs' GROUP_JOIN event, before its first fetch, until that is checked.
+   */
+  private restoreCarriedMarks(assignment: Assignment): void {
+    if (!this.committer.suspended) return;
+    // With what batches still running when the client crashed marked since.
+    const carried = [...this.carried, ...this.committer.forgetAll()].filter(
+      (mark) => assignment.get(mark.topic)?.has(mark.partition) ?? false,
+    );
+    this.carried = [];
+    if (!carried.length) return;
+    for (const mark of carried) this.pausePartition(mark.topic, mark.partition);
+    void this.sameCluster().then((same) => {
+      for (const mark of carried) {
+        // Crashed again meanwhile (a coordinator still loading): the next join takes them.
+        if (same && this.committer.suspended) {
+          this.carried.push(mark);
+          this.resumePartition(mark.topic, mark.partition);
+          continue;
+        }
+        // Still ours: a rebalance while the cluster id was checked may have moved it.
+        const owned = this.assignment.get(mark.topic)?.has(mark.partition) ?? false;
+        if (same && owned) {
+          this.committer.restore(mark);
+          this.seek(mark.topic, mark.partition, mark.next.toString());
+        }
+        this.resumePartition(mark.topic, mark.partition);
+      }
+    });
+  }
+
+  private async learnClusterId(): Promise<void> {
+    this.clusterId ??= await this.describeCluster();
+  }
+
+  /**
+   * Whether the brokers answer with the cluster id they had before the crash. A busy broker that
+   * just started may not answer the first time: a few tries before giving up (the partitions
+   * wait paused meanwhile; giving up means re-reading from the last commit, as before).
+   */
+  private async sameCluster(): Promise<boolean> {
+    if (this.clusterId === undefined) return false;
+    for (let attempt = 1; attempt <= 5 && !this.stopping; attempt++) {
+      const now = await this.describeCluster();
+      if (now !== undefined) return now === this.clusterId;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+    return false;
+  }
+
+  private async describeCluster(): Promise<string | undefined> {
+    const admin = this.deps.clientFactory.create(this.group.name).admin();
+    try {
+      await admin.connect();
+      return (await admin.describeCluster()).clusterId;
+    } catch {
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -376,13 +456,15 @@ export class ConsumerGroupListener implements PartitionHost {
 
   /**
    * A crashed client lost its partitions: their instances are revoked as in a rebalance, and
-   * their marks dropped (committing them later could move back another member's offsets);
-   * the restarted client starts from the committed offsets.
+   * their uncommitted marks are carried to the next group join, where only the partitions this
+   * member gets back restore them (committing the others could move back another member's
+   * offsets). Commits wait meanwhile: kafkajs would drop them silently.
    */
   private async forgetPartitions(): Promise<void> {
     const executors = [...this.executors.values()];
     this.executors.clear();
-    this.committer.forgetAll();
+    this.committer.suspend();
+    this.carried.push(...this.committer.forgetAll());
     this.assignment = new Map();
     this.polled.clear();
     for (const executor of executors) {

@@ -77,7 +77,11 @@ export class Producer implements OnApplicationShutdown {
     const producerConfig = config.producer;
     const middleware = new ProducerMiddlewareChain();
     const shared: SharedState = {
-      connection: new ProducerConnection(() => clientFactory.create('producer'), producerConfig),
+      connection: new ProducerConnection(
+        () => clientFactory.create('producer'),
+        producerConfig,
+        (error) => clientFactory.explainFailure(error, 'The producer'),
+      ),
       preparer: new MessagePreparer(
         middleware,
         topicMapper,

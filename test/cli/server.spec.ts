@@ -60,6 +60,18 @@ describe('karafka server', () => {
     expect((await cli.done).code).toBe(0);
   });
 
+  it('a SIGTERM while the CLI is still loading is a clean stop too (exit 0, not 143)', async () => {
+    const topic = uniqueName('cli-server-early');
+    await createTopic(topic);
+    const cli = serve(topic, { NODE_OPTIONS: `--require ${fixture('early-sigterm.cjs')}` });
+    const result = await cli.done;
+    // The signal came while loading: the first listener was the bin script's hold, not the
+    // server's own handler.
+    expect(result.stderr).toContain('first SIGTERM listener: hold');
+    expect(result.stdout).toContain('SIGTERM received');
+    expect(result.code).toBe(0);
+  });
+
   it('exits 2 when a consumer is still busy after shutdownTimeout', async () => {
     const topic = uniqueName('cli-server-stuck');
     await createTopic(topic);
