@@ -32,7 +32,8 @@ type Order = { key: string; seq: number; poison?: boolean };
 function orders(count: number, keys: number, poisonAt?: number) {
   const next = new Map<string, number>();
   return Array.from({ length: count }, (_, i) => {
-    const key = `customer-${i % keys}`;
+    // Keys in no pattern a split by position could follow by chance.
+    const key = `customer-${(Math.imul(i + 1, 2654435761) >>> 0) % keys}`;
     const seq = next.get(key) ?? 0;
     next.set(key, seq + 1);
     const order: Order = { key, seq, ...(i === poisonAt ? { poison: true } : {}) };
@@ -57,8 +58,11 @@ describe('virtual partitions, on a real broker', () => {
         running += 1;
         peak = Math.max(peak, running);
         virtualPartitions.add(this.virtualPartition!);
-        await new Promise((resolve) => setImmediate(resolve));
         for (const message of messages) {
+          // Yield a random number of turns: the groups interleave as with real I/O.
+          for (let turns = Math.floor(Math.random() * 4); turns > 0; turns--) {
+            await new Promise((resolve) => setImmediate(resolve));
+          }
           const list = seen.get(message.key!) ?? [];
           list.push(message.payload.seq);
           seen.set(message.key!, list);
@@ -75,7 +79,7 @@ describe('virtual partitions, on a real broker', () => {
     );
     expect(seen.size).toBe(50);
     for (const [key, list] of seen) {
-      expect(list, key).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(list, key).toEqual(Array.from({ length: list.length }, (_, i) => i));
     }
     expect(peak).toBeGreaterThan(1); // the groups really ran at the same time
     expect(virtualPartitions.size).toBeGreaterThan(1);
