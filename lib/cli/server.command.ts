@@ -4,8 +4,10 @@ import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { RouteRegistry } from '../routing/route-registry.js';
 import { KarafkaServer, type RouteSelection } from '../server/karafka.server.js';
+import { isSwarmWorker, reportToSupervisor } from '../swarm/swarm-worker.js';
 import { bootApp } from './boot.js';
 import { exitWhenIdle } from './process.js';
+import { superviseServer } from './server-swarm.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
 type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -16,6 +18,7 @@ export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
 interface ServerFlags {
   consumerGroups?: string[];
   topics?: string[];
+  swarm?: string;
 }
 
 /** `karafka server`: consumes the routed topics until SIGINT, SIGTERM or SIGQUIT. */
@@ -31,7 +34,16 @@ export function serverCommand(): Command {
       list,
     )
     .option('-t, --topics <topics>', 'only these route topics (comma-separated)', list)
+    .option(
+      '--swarm <workers>',
+      "run <workers> processes of the app in the same consumer groups ('auto' = one per core); " +
+        'a worker that dies is restarted',
+    )
     .action(async (flags: ServerFlags, command: Command) => {
+      if (flags.swarm !== undefined) {
+        process.exitCode = await superviseServer(flags.swarm, process.argv);
+        return exitWhenIdle();
+      }
       const stopSignal = waitForStopSignal();
       try {
         process.exitCode = await serve(command, flags, stopSignal.promise);
@@ -57,6 +69,7 @@ async function serve(
     throw error;
   }
   console.log(banner(app, selection));
+  reportToSupervisor(app);
 
   const signal = await stopSignal;
   console.log(`karafka: ${signal} received, stopping (a second signal forces the exit)...`);
@@ -93,6 +106,9 @@ function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } 
   const promise = new Promise<StopSignal>((resolve) => (resolveSignal = resolve));
   const handlers = STOP_SIGNALS.map((signal) => {
     const handler = () => {
+      // In a swarm the supervisor forwards the signal that may have reached this worker too;
+      // forcing is the supervisor's call (a second signal to it).
+      if (received && isSwarmWorker()) return;
       if (received) {
         console.error(`karafka: ${signal} received again, exiting now.`);
         process.exit(SERVER_EXIT.forced);
