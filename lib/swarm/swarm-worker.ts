@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { Monitor } from '../instrumentation/monitor.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
+import { KarafkaServer } from '../server/karafka.server.js';
 import { SWARM_WORKER_ENV, type WorkerMessage } from './swarm-messages.js';
 
 /** Whether this process is a worker of a swarm (forked by its supervisor). */
@@ -18,34 +19,21 @@ export function isSwarmWorker(): boolean {
 export function reportToSupervisor(app: INestApplicationContext): void {
   if (!isSwarmWorker()) return;
   const config = app.get<symbol, KarafkaConfig>(KARAFKA_CONFIG, { strict: false });
+  const server = app.get(KarafkaServer, { strict: false });
   send({ karafkaSwarm: 'ready', shutdownTimeout: config.shutdownTimeout });
-  const monitor = app.get(Monitor, { strict: false });
-  const held = new Map<string, Set<number>>();
-  const update = (
-    group: string,
-    partitions: Record<string, number[]>,
-    change: 'add' | 'delete',
-  ): void => {
-    for (const [topic, list] of Object.entries(partitions)) {
-      const key = `${group}/${topic}`;
-      const set = held.get(key) ?? new Set<number>();
-      for (const partition of list) set[change](partition);
-      if (set.size) held.set(key, set);
-      else held.delete(key);
+  const report = (): void => {
+    const partitions: Record<string, number[]> = {};
+    for (const [group, topics] of Object.entries(server.assignments())) {
+      for (const [topic, list] of Object.entries(topics)) {
+        if (list.length) partitions[`${group}/${topic}`] = list;
+      }
     }
-    send({
-      karafkaSwarm: 'assigned',
-      partitions: Object.fromEntries(
-        [...held].map(([key, set]) => [key, [...set].sort((a, b) => a - b)]),
-      ),
-    });
+    send({ karafkaSwarm: 'assigned', partitions });
   };
-  monitor.subscribe('rebalance.partitions_assigned', ({ payload }) =>
-    update(payload.group, payload.partitions, 'add'),
-  );
-  monitor.subscribe('rebalance.partitions_revoked', ({ payload }) =>
-    update(payload.group, payload.partitions, 'delete'),
-  );
+  report();
+  const monitor = app.get(Monitor, { strict: false });
+  monitor.subscribe('rebalance.partitions_assigned', report);
+  monitor.subscribe('rebalance.partitions_revoked', report);
 }
 
 function send(message: WorkerMessage): void {
