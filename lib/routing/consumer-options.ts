@@ -44,6 +44,13 @@ export interface VirtualPartitionsOptions {
   partitioner?: (message: Message) => string | number | null | undefined;
   /** At most this many virtual partitions (concurrent `consume` calls) per Kafka partition. */
   max: number;
+  /**
+   * How values are spread. `'consistent'` (default): a value always goes to the same virtual
+   * partition (so to the same consumer instance), but a few busy values can make one group much
+   * longer than the others. `'balanced'`: each batch's values are spread so the groups get an
+   * even share of messages (the order of a value is still kept; its instance may change).
+   */
+  distribution?: 'consistent' | 'balanced';
 }
 
 /** Options of `@Consumer(topic, options)` and of a programmatic route. */

@@ -104,7 +104,7 @@ function virtualPartitionsProblems(definition: RouteDefinition): string[] {
     return ['virtualPartitions: must be an object { max, partitioner }'];
   }
   const problems: string[] = [];
-  const { max, partitioner, ...rest } = options as Record<string, unknown>;
+  const { max, partitioner, distribution, ...rest } = options as Record<string, unknown>;
   for (const key of Object.keys(rest)) {
     problems.push(`virtualPartitions.${key}: is not a known option`);
   }
@@ -113,6 +113,9 @@ function virtualPartitionsProblems(definition: RouteDefinition): string[] {
   }
   if (partitioner !== undefined && typeof partitioner !== 'function') {
     problems.push('virtualPartitions.partitioner: must be a function (message) => string | number');
+  }
+  if (distribution !== undefined && distribution !== 'consistent' && distribution !== 'balanced') {
+    problems.push(`virtualPartitions.distribution: must be 'consistent' or 'balanced'`);
   }
   return problems;
 }

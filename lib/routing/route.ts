@@ -16,6 +16,7 @@ export interface ResolvedResponder extends ResponderDeclaration {
 export interface ResolvedVirtualPartitions {
   readonly partitioner: (message: Message) => string | number | null | undefined;
   readonly max: number;
+  readonly distribution: 'consistent' | 'balanced';
 }
 
 /** One routed topic, fully resolved at bootstrap. Immutable. */

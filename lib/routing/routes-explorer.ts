@@ -222,6 +222,7 @@ export class RoutesExplorer implements OnModuleInit {
       virtualPartitions: definition.virtualPartitions && {
         partitioner: definition.virtualPartitions.partitioner ?? keyOf,
         max: definition.virtualPartitions.max,
+        distribution: definition.virtualPartitions.distribution ?? 'consistent',
       },
       responders: Object.freeze(responders),
       moduleRef,

@@ -36,7 +36,11 @@ const log = (line: string): void => {
 function describe(planned: PlannedTask, result: unknown): string {
   if (planned.kind === 'consume' || planned.kind === 'produce') {
     const r = result as ThroughputResult;
-    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB)`;
+    const restart =
+      r.notes?.restartMs === undefined
+        ? ''
+        : `, restart of a killed worker ${r.notes.restartMs} ms`;
+    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB${restart})`;
   }
   if (planned.kind === 'latency') {
     const r = result as LatencyResult;

@@ -32,7 +32,11 @@ class VirtualConsumer extends BaseConsumer<Payload> {
 }
 
 /** n % 3 decides the virtual partition: offsets 0,3,6.. / 1,4,7.. / 2,5,8.. */
-const byRemainder = { partitioner: (m: Message) => (m.payload as Payload).n % 3, max: 3 };
+const byRemainder = {
+  partitioner: (m: Message) => (m.payload as Payload).n % 3,
+  max: 3,
+  distribution: 'consistent' as const,
+};
 
 function setup(options: Parameters<typeof fakeRoute>[1] = {}, host = new FakeHost()) {
   const route: Route = fakeRoute(VirtualConsumer, { virtualPartitions: byRemainder, ...options });
