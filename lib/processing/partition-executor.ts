@@ -224,7 +224,7 @@ export class PartitionExecutor {
     coordinator.succeeded();
     if (prefix !== last && !coordinator.seekPending) {
       // A group stopped early (pause, stop): go on after what completed.
-      const next = list[list.indexOf(prefix!) + 1]!;
+      const next = prefix ? list[list.indexOf(prefix) + 1]! : list[0]!;
       coordinator.seekAfterBatch(next.offset);
     }
     return prefix;
