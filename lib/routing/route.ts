@@ -14,8 +14,11 @@ export interface ResolvedResponder extends ResponderDeclaration {
 
 /** A route's virtual partitions, with the default partitioner (the message key) filled in. */
 export interface ResolvedVirtualPartitions {
+  /** The value whose order is kept (messages with the same value share a virtual partition). */
   readonly partitioner: (message: Message) => string | number | null | undefined;
+  /** At most this many virtual partitions per Kafka partition. */
   readonly max: number;
+  /** `consistent`: a value keeps its virtual partition; `balanced`: even shares per batch. */
   readonly distribution: 'consistent' | 'balanced';
 }
 
