@@ -44,8 +44,14 @@ export type {
   DeadLetterOptions,
   RouteDefinition,
   TopicDeclaration,
+  VirtualPartitionsOptions,
 } from './routing/consumer-options.js';
-export type { ConsumerGroupRoutes, ResolvedResponder, Route } from './routing/route.js';
+export type {
+  ConsumerGroupRoutes,
+  ResolvedResponder,
+  ResolvedVirtualPartitions,
+  Route,
+} from './routing/route.js';
 export { RouteRegistry } from './routing/route-registry.js';
 export type { RouteTable } from './routing/route-table.js';
 
@@ -100,6 +106,7 @@ export * from './serialization/index.js';
 export * from './mapping/index.js';
 export {
   KARAFKA_EVENT_NAMES,
+  type ConsumeCallInfo,
   type DeliveryReportInfo,
   type KarafkaErrorType,
   type KarafkaEvent,
@@ -111,3 +118,8 @@ export {
 } from './instrumentation/karafka-events.js';
 export { LoggerListener, type LoggerListenerOptions } from './instrumentation/logger-listener.js';
 export { Monitor } from './instrumentation/monitor.js';
+
+// Parallelism: a swarm of processes
+export { runSwarm, type Swarm } from './swarm/run-swarm.js';
+export type { SwarmOptions } from './swarm/swarm-options.js';
+export type { SwarmWorkerState, SwarmWorkerStatus } from './swarm/swarm-supervisor.js';

@@ -46,7 +46,9 @@ const PUBLIC_API = {
     'PayloadSerializationError',
     'PayloadTooLargeError',
     'InvalidProducerOptionsError',
+    'SwarmConfigurationError',
   ],
+  parallelism: ['runSwarm'],
 };
 
 describe('the public API (lib/index.ts)', () => {

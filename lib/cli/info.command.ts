@@ -111,6 +111,10 @@ function routeOptions(route: Route): Record<string, unknown> {
   if (route.deadLetter) {
     options.deadLetter = `${route.deadLetter.topic} (after ${route.deadLetter.maxRetries} retries)`;
   }
+  if (route.virtualPartitions) {
+    const { max, distribution } = route.virtualPartitions;
+    options.virtualPartitions = `up to ${max} (${distribution})`;
+  }
   if (route.responders.length) {
     options.respondsTo = route.responders.map(
       (responder) =>

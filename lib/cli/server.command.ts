@@ -5,9 +5,11 @@ import { healthRoutes } from '../health/health-endpoints.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { RouteRegistry } from '../routing/route-registry.js';
 import { KarafkaServer, type RouteSelection } from '../server/karafka.server.js';
+import { isSwarmWorker, reportToSupervisor } from '../swarm/swarm-worker.js';
 import { servePlainHttp } from '../utils/plain-http-server.js';
 import { bootApp } from './boot.js';
 import { exitWhenIdle } from './process.js';
+import { superviseServer } from './server-swarm.js';
 import { releaseHeldSignals, STOP_SIGNALS, type StopSignal } from './stop-signals.js';
 
 /** Exit codes of `karafka server`. */
@@ -18,6 +20,7 @@ interface ServerFlags {
   topics?: string[];
   healthPort?: number;
   healthHost: string;
+  swarm?: string;
 }
 
 /** `karafka server`: consumes the routed topics until SIGINT, SIGTERM or SIGQUIT. */
@@ -39,7 +42,16 @@ export function serverCommand(): Command {
       portNumber,
     )
     .option('--health-host <host>', 'interface of the health port', '127.0.0.1')
+    .option(
+      '--swarm <workers>',
+      "run <workers> processes of the app in the same consumer groups ('auto' = one per core); " +
+        'a worker that dies is restarted',
+    )
     .action(async (flags: ServerFlags, command: Command) => {
+      if (flags.swarm !== undefined) {
+        process.exitCode = await superviseServer(flags.swarm, process.argv);
+        return exitWhenIdle();
+      }
       const stopSignal = waitForStopSignal();
       try {
         process.exitCode = await serve(command, flags, stopSignal.promise);
@@ -80,6 +92,7 @@ async function serve(
       `karafka: health on http://${flags.healthHost}:${health.port}/health/ready and /health/live`,
     );
   }
+  reportToSupervisor(app);
 
   const signal = await stopSignal;
   await health?.close();
@@ -117,6 +130,9 @@ function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } 
   const promise = new Promise<StopSignal>((resolve) => (resolveSignal = resolve));
   const handlers = STOP_SIGNALS.map((signal) => {
     const handler = () => {
+      // In a swarm the supervisor forwards the signal that may have reached this worker too;
+      // forcing is the supervisor's call (a second signal to it).
+      if (received && isSwarmWorker()) return;
       if (received) {
         console.error(`karafka: ${signal} received again, exiting now.`);
         process.exit(SERVER_EXIT.forced);

@@ -568,6 +568,13 @@ export class ConsumerGroupListener implements PartitionHost {
     for (const [key, offsets] of next) this.polled.set(key, offsets);
   }
 
+  /** The partitions this member holds now, by route topic. */
+  assignedPartitions(): Record<string, number[]> {
+    const partitions: Record<string, number[]> = {};
+    for (const [topic, set] of this.assignment) partitions[topic] = [...set].sort((a, b) => a - b);
+    return this.toRouteTopics(partitions);
+  }
+
   private toRouteTopics(partitions: Record<string, number[]>): Record<string, number[]> {
     return Object.fromEntries(
       Object.entries(partitions).map(([topic, list]) => [

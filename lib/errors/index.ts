@@ -28,3 +28,4 @@ export {
   ProducerClosedError,
   type MessageLocation,
 } from '../producer/producer.error.js';
+export { SwarmConfigurationError } from '../swarm/swarm.error.js';

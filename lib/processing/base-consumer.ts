@@ -43,6 +43,15 @@ export abstract class BaseConsumer<T = unknown> {
     return this.runtime.partition;
   }
 
+  /**
+   * With `virtualPartitions`: which virtual partition (0 .. max-1) this instance serves
+   * (undefined without them, and on the instance that runs a batch retried collapsed, in
+   * offset order, after a failure).
+   */
+  get virtualPartition(): number | undefined {
+    return this.runtime.virtualPartition;
+  }
+
   /** Consumer group id. */
   get groupId(): string {
     return this.runtime.groupId;

@@ -12,6 +12,8 @@ export interface ConsumerRuntime {
   /** Kafka consumer group id. */
   readonly groupId: string;
   readonly partition: number;
+  /** The virtual partition (0 .. max-1) this instance serves; undefined without them. */
+  readonly virtualPartition?: number;
   readonly producer: Producer;
   /** Marks the message (and those before it); committed with the next commit. */
   markAsConsumed(message: Message): void;

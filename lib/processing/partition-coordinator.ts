@@ -18,6 +18,8 @@ export class PartitionCoordinator {
   private consumerResumeTimer?: NodeJS.Timeout;
   /** Set after a batch exhausted its retries on a dead-letter route: replay it one by one. */
   private collapseUntil?: bigint;
+  /** Set after a failure of a route with virtual partitions: replay without splitting. */
+  private inOrderUntil?: bigint;
   private seekTo?: string;
   private consumerSeek = false;
   /** First offset this partition was given since it was assigned. */
@@ -70,10 +72,26 @@ export class PartitionCoordinator {
     this.collapseUntil = BigInt(lastOffset);
   }
 
+  /**
+   * Virtual partitions stay off (`consume` runs in offset order, as without them) up to
+   * `lastOffset`: a retry after a failure of a split batch, as Karafka's collapse.
+   */
+  collapseInOrder(lastOffset: string): void {
+    this.inOrderUntil = BigInt(lastOffset);
+  }
+
+  /** Whether the next batch must not be split into virtual partitions. */
+  get inOrder(): boolean {
+    return this.inOrderUntil !== undefined || this.collapseUntil !== undefined;
+  }
+
   /** The replay ends once the last message of the collapsed batch succeeded. */
   processedUpTo(offset: string): void {
     if (this.collapseUntil !== undefined && BigInt(offset) >= this.collapseUntil) {
       this.collapseUntil = undefined;
+    }
+    if (this.inOrderUntil !== undefined && BigInt(offset) >= this.inOrderUntil) {
+      this.inOrderUntil = undefined;
     }
   }
 

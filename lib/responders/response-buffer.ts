@@ -93,6 +93,21 @@ export class ResponseBuffer {
     ref: PartitionRef,
   ): Promise<void> {
     this.validate(route);
+    await this.send(producer, route, monitor, ref);
+  }
+
+  /**
+   * The responses of several `consume` calls, each validated already (virtual partitions:
+   * every group's call is checked on its own, all are delivered together with `send`).
+   */
+  static concat(buffers: readonly ResponseBuffer[]): ResponseBuffer {
+    const all = new ResponseBuffer();
+    for (const buffer of buffers) all.responses.push(...buffer.responses);
+    return all;
+  }
+
+  /** `deliver` without the usage check, for responses validated per call (see `concat`). */
+  async send(producer: Producer, route: Route, monitor: Monitor, ref: PartitionRef): Promise<void> {
     if (this.responses.length === 0) return;
     const consumer = route.consumerClass.name;
     const declared = new Map(route.responders.map((responder) => [responder.topic, responder]));

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { InitialOffset } from '../config/kafka-rules.js';
+import type { Message } from '../messages/message.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { Deserializer } from '../serialization/serialization.interfaces.js';
 
@@ -26,6 +27,32 @@ export interface DeadLetterOptions {
   maxRetries?: number;
 }
 
+/**
+ * Virtual partitions: a fetched batch of one partition is split by `partitioner` into up to
+ * `max` groups that are consumed concurrently, each by its own consumer instance, in offset
+ * order within each group. For consumers that wait on I/O per message (HTTP calls, database
+ * writes): one Kafka partition then keeps `max` calls in flight instead of one.
+ * Only the highest offset below which every message completed is marked; a failure retries
+ * the rest of the batch without virtual partitions (collapsed, in order).
+ */
+export interface VirtualPartitionsOptions {
+  /**
+   * The value that must keep its order (messages with the same value go to the same virtual
+   * partition, in offset order). Default: the message key; messages without a key are spread
+   * evenly (their order is not kept, as Kafka does not keep it across partitions either).
+   */
+  partitioner?: (message: Message) => string | number | null | undefined;
+  /** At most this many virtual partitions (concurrent `consume` calls) per Kafka partition. */
+  max: number;
+  /**
+   * How values are spread. `'consistent'` (default): a value always goes to the same virtual
+   * partition (so to the same consumer instance), but a few busy values can make one group much
+   * longer than the others. `'balanced'`: each batch's values are spread so the groups get an
+   * even share of messages (the order of a value is still kept; its instance may change).
+   */
+  distribution?: 'consistent' | 'balanced';
+}
+
 /** Options of `@Consumer(topic, options)` and of a programmatic route. */
 export interface ConsumerOptions {
   /** `consume` gets the whole fetched batch of a partition (true) or one message (false). Default false. */
@@ -46,6 +73,8 @@ export interface ConsumerOptions {
   config?: TopicDeclaration;
   /** Send messages that keep failing to a dead letter topic instead of retrying forever. */
   deadLetter?: DeadLetterOptions;
+  /** Consume each fetched batch in up to `max` concurrent groups (see VirtualPartitionsOptions). */
+  virtualPartitions?: VirtualPartitionsOptions;
 }
 
 /** A route declared in `KarafkaModule.forRoot({ routes })` instead of with @Consumer. */

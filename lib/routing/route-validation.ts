@@ -16,6 +16,7 @@ const KNOWN_OPTIONS = new Set([
   'manualOffsets',
   'config',
   'deadLetter',
+  'virtualPartitions',
 ]);
 const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets'] as const;
 
@@ -69,6 +70,7 @@ export function validateConsumerOptions(
     problems.push(...topicDeclarationProblems(config as TopicDeclaration));
   }
   problems.push(...deadLetterProblems(definition.deadLetter as unknown, topic));
+  problems.push(...virtualPartitionsProblems(definition));
   if (problems.length) {
     throw new KarafkaRoutingError(
       `${name} (topic "${topic}") has invalid options:\n  - ${problems.join('\n  - ')}`,
@@ -91,6 +93,29 @@ function deadLetterProblems(deadLetter: unknown, topic: string): string[] {
   }
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0)) {
     problems.push('deadLetter.maxRetries: must be a whole number >= 0');
+  }
+  return problems;
+}
+
+function virtualPartitionsProblems(definition: RouteDefinition): string[] {
+  const options = definition.virtualPartitions as unknown;
+  if (options === undefined) return [];
+  if (options === null || typeof options !== 'object') {
+    return ['virtualPartitions: must be an object { max, partitioner }'];
+  }
+  const problems: string[] = [];
+  const { max, partitioner, distribution, ...rest } = options as Record<string, unknown>;
+  for (const key of Object.keys(rest)) {
+    problems.push(`virtualPartitions.${key}: is not a known option`);
+  }
+  if (!(Number.isInteger(max) && (max as number) >= 1)) {
+    problems.push('virtualPartitions.max: must be a whole number >= 1');
+  }
+  if (partitioner !== undefined && typeof partitioner !== 'function') {
+    problems.push('virtualPartitions.partitioner: must be a function (message) => string | number');
+  }
+  if (distribution !== undefined && distribution !== 'consistent' && distribution !== 'balanced') {
+    problems.push(`virtualPartitions.distribution: must be 'consistent' or 'balanced'`);
   }
   return problems;
 }

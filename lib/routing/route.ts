@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import type { InitialOffset } from '../config/kafka-rules.js';
+import type { Message } from '../messages/message.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
@@ -9,6 +10,16 @@ import type { TopicDeclaration } from './consumer-options.js';
 /** A declared response topic, with its serializer resolved. */
 export interface ResolvedResponder extends ResponderDeclaration {
   readonly serializer: Serializer;
+}
+
+/** A route's virtual partitions, with the default partitioner (the message key) filled in. */
+export interface ResolvedVirtualPartitions {
+  /** The value whose order is kept (messages with the same value share a virtual partition). */
+  readonly partitioner: (message: Message) => string | number | null | undefined;
+  /** At most this many virtual partitions per Kafka partition. */
+  readonly max: number;
+  /** `consistent`: a value keeps its virtual partition; `balanced`: even shares per batch. */
+  readonly distribution: 'consistent' | 'balanced';
 }
 
 /** One routed topic, fully resolved at bootstrap. Immutable. */
@@ -31,6 +42,8 @@ export interface Route {
   readonly config?: TopicDeclaration;
   /** Dead letter queue, with maxRetries resolved. */
   readonly deadLetter?: { readonly topic: string; readonly maxRetries: number };
+  /** Virtual partitions, with the default partitioner filled in. */
+  readonly virtualPartitions?: ResolvedVirtualPartitions;
   readonly responders: readonly ResolvedResponder[];
   /** The ModuleRef of the module that declares the consumer: instances are created there, with its DI. */
   readonly moduleRef: ModuleRef;

@@ -23,6 +23,7 @@ import {
   DEFAULT_GROUP,
   RESPONDS_METADATA,
 } from './constants.js';
+import type { Message } from '../messages/message.js';
 import type { ConsumerMetadata } from './consumer.decorator.js';
 import type { RouteDefinition } from './consumer-options.js';
 import type { ResolvedResponder, Route } from './route.js';
@@ -187,6 +188,15 @@ export class RoutesExplorer implements OnModuleInit {
           : this.defaultSerializer,
       });
     }
+    const manualOffsets = definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed;
+    if (manualOffsets && definition.virtualPartitions) {
+      // A mark in one virtual partition would also commit the unfinished messages of the others.
+      throw new KarafkaRoutingError(
+        `${name} (topic "${topic}"): virtualPartitions cannot be combined with manual offsets ` +
+          `(manualOffsets or automaticallyMarkAsConsumed: false): a mark in one virtual partition ` +
+          `would commit messages the other virtual partitions have not processed yet.`,
+      );
+    }
     const kafkaTopic = this.topicMapper.outgoing(topic);
     if (kafkaTopic !== topic)
       validateTopicName(kafkaTopic, `${name} (topic "${topic}" mapped by the topic mapper)`);
@@ -199,7 +209,7 @@ export class RoutesExplorer implements OnModuleInit {
       batch: definition.batch ?? false,
       persistent: definition.persistent ?? this.config.consumerPersistence,
       initialOffset: definition.initialOffset ?? this.config.initialOffset,
-      manualOffsets: definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed,
+      manualOffsets,
       deserializer: definition.deserializer
         ? await instantiate<Deserializer>(definition.deserializer, moduleRef)
         : this.defaultDeserializer,
@@ -208,6 +218,11 @@ export class RoutesExplorer implements OnModuleInit {
       deadLetter: definition.deadLetter && {
         topic: definition.deadLetter.topic,
         maxRetries: definition.deadLetter.maxRetries ?? DEFAULT_DEAD_LETTER_RETRIES,
+      },
+      virtualPartitions: definition.virtualPartitions && {
+        partitioner: definition.virtualPartitions.partitioner ?? keyOf,
+        max: definition.virtualPartitions.max,
+        distribution: definition.virtualPartitions.distribution ?? 'consistent',
       },
       responders: Object.freeze(responders),
       moduleRef,
@@ -268,4 +283,9 @@ export async function instantiate<T>(value: T | Type<T>, moduleRef: ModuleRef): 
   } catch {
     return moduleRef.create(value as Type<T>);
   }
+}
+
+/** The default partitioner of virtual partitions: the message key. */
+function keyOf(message: Message): string | null {
+  return message.key;
 }

@@ -179,6 +179,13 @@ export class KarafkaServer
     return this.monitor.subscribe(event, callback as KarafkaServerEvents[N]);
   }
 
+  /** The partitions this process holds now: consumer group id -> route topic -> partitions. */
+  assignments(): Record<string, Record<string, number[]>> {
+    return Object.fromEntries(
+      this.listeners.map((listener) => [listener.group.id, listener.assignedPartitions()]),
+    );
+  }
+
   /** The kafkajs consumers, by consumer group id. */
   unwrap<T = Map<string, KafkaConsumer>>(): T {
     const consumers = new Map<string, KafkaConsumer>();

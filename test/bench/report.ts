@@ -76,6 +76,11 @@ export function buildReport(opts: {
     produceAsyncVsRaw: ratio(mps('karafka-async'), bestRawSend),
     produceAsyncVsRawSequential: ratio(mps('karafka-async'), mps('raw-send-1')),
     produceAsyncVsRaw5InFlight: ratio(mps('karafka-async'), mps('raw-send-5')),
+    // Parallelism (issue 16): virtual partitions vs none on the same work, 2 vs 1 swarm workers.
+    ioVirtualPartitionsVsNone: ratio(mps('karafka-io-vp10'), mps('karafka-io')),
+    ioBalancedVirtualPartitionsVsNone: ratio(mps('karafka-io-vp10-balanced'), mps('karafka-io')),
+    cpuVirtualPartitionsVsNone: ratio(mps('karafka-cpu-vp4'), mps('karafka-cpu')),
+    swarm2VsSwarm1: ratio(mps('karafka-swarm-2'), mps('karafka-swarm-1')),
     produceSyncAcksAllP50VsRaw: ratio(
       m('karafka-sync-acks-all', 'p50Ms'),
       m('raw-send-acks-all', 'p50Ms'),
@@ -111,6 +116,16 @@ export function buildReport(opts: {
       target: 'produceAsync >= 0.9x raw batched send',
       value: ratios.produceAsyncVsRaw,
       met: ok(ratios.produceAsyncVsRaw, (v) => v >= 0.9),
+    },
+    {
+      target: 'I/O-bound: virtual partitions (max 10) >= 8x without',
+      value: ratios.ioVirtualPartitionsVsNone,
+      met: ok(ratios.ioVirtualPartitionsVsNone, (v) => v >= 8),
+    },
+    {
+      target: 'CPU-bound batch: virtual partitions (max 4) >= 0.95x without',
+      value: ratios.cpuVirtualPartitionsVsNone,
+      met: ok(ratios.cpuVirtualPartitionsVsNone, (v) => v >= 0.95),
     },
     {
       target: 'produceSync p50 < 1 ms (acks=all)',

@@ -37,7 +37,11 @@ function describe(planned: PlannedTask, result: unknown): string {
   if (planned.kind === 'consume' || planned.kind === 'produce') {
     const r = result as ThroughputResult;
     const cpu = r.cpuUsPerMessage ? `, CPU ${r.cpuUsPerMessage} µs/msg` : '';
-    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB${cpu})`;
+    const restart =
+      r.notes?.restartMs === undefined
+        ? ''
+        : `, restart of a killed worker ${r.notes.restartMs} ms`;
+    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB${cpu}${restart})`;
   }
   if (planned.kind === 'latency') {
     const r = result as LatencyResult;

@@ -21,6 +21,12 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-karafka.js')).consumeKarafka(input, true, true),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
+  'consume.karafka-io': async (input) =>
+    (await import('./consume-parallel.js')).consumeIoBound(input),
+  'consume.karafka-cpu': async (input) =>
+    (await import('./consume-parallel.js')).consumeCpuBound(input),
+  'consume.karafka-swarm': async (input) =>
+    (await import('./consume-parallel.js')).consumeSwarm(input),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),
   'produce.raw-send': async (input) => (await import('./produce-raw.js')).produceRawBatched(input),
   'produce.karafka-async': async (input) =>
