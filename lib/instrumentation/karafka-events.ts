@@ -112,6 +112,8 @@ export interface KarafkaEvents {
     topic?: string;
     partition?: number;
     consumer?: string;
+    /** An exception filter handled it: the call counts as done (marked, not retried). */
+    handled?: boolean;
   };
 }
 

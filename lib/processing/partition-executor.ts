@@ -5,6 +5,12 @@ import { ResponderDeliveryError, ResponderUsageError } from '../responders/respo
 import { ResponseBuffer } from '../responders/response-buffer.js';
 import type { Route } from '../routing/route.js';
 import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
+import {
+  directConsume,
+  FAILURE_HANDLED,
+  type ConsumeCall,
+  type ConsumeCallScope,
+} from './call-chain.js';
 import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
 import { PartitionCoordinator } from './partition-coordinator.js';
 import type { BatchControls, PartitionHost, PartitionRef } from './partition-host.js';
@@ -27,6 +33,9 @@ export class PartitionExecutor {
   private readonly runtime: ConsumerRuntime;
   private readonly coordinator: PartitionCoordinator;
   private readonly scope: PartitionScope;
+  private readonly callScope: ConsumeCallScope;
+  /** The fetched batch in progress: its heartbeat is what the call chain's scope reaches. */
+  private controls?: BatchControls;
 
   constructor(
     readonly route: Route,
@@ -34,11 +43,21 @@ export class PartitionExecutor {
     private readonly host: PartitionHost,
     private readonly parse: (message: Message) => unknown,
     private readonly strategy: ProcessingStrategy,
+    /** The route's call chain (see call-chain.ts); the direct call when it has no links. */
+    private readonly call: ConsumeCall = directConsume,
   ) {
     this.ref = { group: route.groupId, topic: route.topic, partition };
     this.coordinator = new PartitionCoordinator(host, route.kafkaTopic, this.ref);
     this.scope = { route, partition, host, coordinator: this.coordinator };
     this.runtime = this.createRuntime();
+    this.callScope = {
+      route,
+      partition,
+      get producer() {
+        return host.producer;
+      },
+      heartbeat: () => this.controls?.heartbeat() ?? Promise.resolve(),
+    };
   }
 
   /** Paused for backoff or by the consumer: fetched batches are not processed meanwhile. */
@@ -56,6 +75,7 @@ export class PartitionExecutor {
     const list = batch.messages.map((raw) => new Message(raw, context));
     if (!list.length) return;
     const coordinator = this.coordinator;
+    this.controls = controls;
     coordinator.received(list[0]!.offset);
     this.pendingMark = undefined;
     this.publishReceived(batch, list.length);
@@ -102,6 +122,7 @@ export class PartitionExecutor {
         }
       }
       this.pendingMark = undefined;
+      this.controls = undefined;
       coordinator.applySeek();
     }
   }
@@ -136,8 +157,11 @@ export class PartitionExecutor {
     try {
       const instance = this.instance ?? (await this.createInstance());
       this.responses = undefined;
-      await instance.consume(messages);
-      if (this.route.responders.length || this.responses) {
+      // Responders and marking come after the whole chain succeeded. A failure an exception
+      // filter handled counts as done: nothing of the failed call is delivered.
+      if ((await this.call(instance, messages, this.callScope)) === FAILURE_HANDLED) {
+        this.responses = undefined;
+      } else if (this.route.responders.length || this.responses) {
         // Responses are validated for this call (once, inside deliver), then delivered before
         // anything is marked.
         const responses = this.responses ?? new ResponseBuffer();

@@ -9,6 +9,7 @@ import type { Consumer as KafkaConsumer } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { ConsumerGroupListener } from '../connection/consumer-group-listener.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { ConsumerEnhancers } from '../enhancers/consumer-enhancers.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import type { KarafkaEvent, KarafkaEventName } from '../instrumentation/karafka-events.js';
 import { Monitor } from '../instrumentation/monitor.js';
@@ -61,6 +62,7 @@ export class KarafkaServer
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
     private readonly producer: Producer,
+    private readonly enhancers: ConsumerEnhancers,
   ) {
     super();
     this._status$.next('idle');
@@ -128,6 +130,8 @@ export class KarafkaServer
       topicMapper: this.topicMapper,
       producer: this.producer,
       clientFactory: this.clientFactory,
+      // Nest enhancers call consume themselves: they stay the innermost link.
+      callChain: [this.enhancers],
     };
     this.listeners = table.groups.map((group) => new ConsumerGroupListener(group, dependencies));
     // All settled before closing: a group still connecting when another failed must not join
