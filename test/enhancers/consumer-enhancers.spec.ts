@@ -9,6 +9,7 @@ import {
   UseGuards,
   UseInterceptors,
   UsePipes,
+  type ArgumentsHost,
   type CallHandler,
   type CanActivate,
   type ExceptionFilter,
@@ -17,7 +18,7 @@ import {
   type NestInterceptor,
   type PipeTransform,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { EMPTY, tap, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -354,6 +355,54 @@ describe('Nest enhancers around consume, on a real broker', () => {
       10_000,
       'the rethrown topic committed once it succeeded',
     );
+  });
+
+  it('filters are asked method first, then class, then global (APP_FILTER): the first that catches handles', async () => {
+    class PaymentDeclined extends Error {}
+    const topic = uniqueName('filtered');
+    await createTopic(topic, 1);
+    await produceRaw(topic, [{ value: '1' }]);
+    const asked: string[] = [];
+
+    @Catch(TypeError)
+    class MethodFilter implements ExceptionFilter {
+      catch(): void {
+        asked.push('method');
+      }
+    }
+    @Catch(RangeError)
+    class ClassFilter implements ExceptionFilter {
+      catch(): void {
+        asked.push('class');
+      }
+    }
+    @Catch(PaymentDeclined)
+    class GlobalFilter implements ExceptionFilter {
+      catch(error: PaymentDeclined, host: ArgumentsHost): void {
+        asked.push(`global:${error.message}:${host.getType()}`);
+      }
+    }
+    @Consumer(topic)
+    @UseFilters(ClassFilter)
+    class PaymentsConsumer extends BaseConsumer {
+      @UseFilters(MethodFilter)
+      consume(): void {
+        throw new PaymentDeclined('declined');
+      }
+    }
+    const clientId = uniqueName('c');
+    const app = await startKarafkaApp({
+      clientId,
+      providers: [PaymentsConsumer, { provide: APP_FILTER, useClass: GlobalFilter }],
+      options: fast,
+    });
+    apps.push(app);
+    await eventually(
+      async () => (await committedOffsets(`${clientId}_app`, topic))[0] === '1',
+      20_000,
+      'handled by the global filter and committed',
+    );
+    expect(asked).toEqual(['global:declined:rpc']);
   });
 
   it('an interceptor that swallows the result still marks; one that throws fails the call', async () => {
