@@ -1,4 +1,17 @@
-import { Module } from '@nestjs/common';
+import {
+  Catch,
+  Module,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  type CallHandler,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import { KarafkaModule } from '../../lib/karafka.module.js';
 import type { Messages } from '../../lib/messages/messages.js';
@@ -9,12 +22,45 @@ import type { BenchPayload } from './payload.js';
 import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
 
+/** Which Nest enhancers the bench consumer carries: none, one interceptor, or a guard, an interceptor and a filter. */
+export type BenchEnhancers = 'none' | 'interceptor' | 'guard-interceptor-filter';
+
+/** What a typical light enhancer does: reads the context, passes the call through. */
+class PassGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context.getType() === 'rpc';
+  }
+}
+class PassInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle();
+  }
+}
+@Catch(TypeError)
+class TypeErrorFilter implements ExceptionFilter {
+  catch(): void {}
+}
+
+/** Applies the variant's enhancers to the consumer class (decorators are plain functions). */
+function withEnhancers(target: Type, enhancers: BenchEnhancers): void {
+  if (enhancers === 'none') return;
+  UseInterceptors(PassInterceptor)(target);
+  if (enhancers === 'guard-interceptor-filter') {
+    UseGuards(PassGuard)(target);
+    UseFilters(TypeErrorFilter)(target);
+  }
+}
+
 /**
  * nestjs-karafka as a user writes it: one @Consumer class whose consume reads every payload
  * (JSON, deserialized lazily by the framework). batch: true gets the fetched batch of a
  * partition per call, batch: false one message per call.
  */
-export async function consumeKarafka(input: TaskInput, batch: boolean): Promise<ThroughputResult> {
+export async function consumeKarafka(
+  input: TaskInput,
+  batch: boolean,
+  enhancers: BenchEnhancers = 'none',
+): Promise<ThroughputResult> {
   const rss = startRssSampler();
   const meter = new ThroughputMeter(input.messages);
   let calls = 0;
@@ -28,6 +74,7 @@ export async function consumeKarafka(input: TaskInput, batch: boolean): Promise<
       meter.add(messages.size);
     }
   }
+  withEnhancers(BenchConsumer, enhancers);
 
   @Module({
     imports: [

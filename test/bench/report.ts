@@ -63,6 +63,9 @@ export function buildReport(opts: {
     // Same work (every payload JSON-parsed) on both sides: the framework's own cost.
     batchVsRawEachBatchParse: ratio(mps('karafka-batch'), mps('raw-each-batch-parse')),
     batchVsNest: ratio(mps('karafka-batch'), mps('nest-transport')),
+    // Nest enhancers around consume, against plain batch (target >= 0.95).
+    batchInterceptorVsBatch: ratio(mps('karafka-batch-interceptor'), mps('karafka-batch')),
+    batchEnhancedVsBatch: ratio(mps('karafka-batch-enhanced'), mps('karafka-batch')),
     singleVsNest: ratio(mps('karafka-single'), mps('nest-transport')),
     singleVsRawEachMessage: ratio(mps('karafka-single'), mps('raw-each-message')),
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),
@@ -95,6 +98,16 @@ export function buildReport(opts: {
       target: 'single mode faster than the Nest transport',
       value: ratios.singleVsNest,
       met: ok(ratios.singleVsNest, (v) => v > 1),
+    },
+    {
+      target: 'batch + one interceptor >= 0.95x plain batch',
+      value: ratios.batchInterceptorVsBatch,
+      met: ok(ratios.batchInterceptorVsBatch, (v) => v >= 0.95),
+    },
+    {
+      target: 'batch + guard, interceptor, filter >= 0.95x plain batch',
+      value: ratios.batchEnhancedVsBatch,
+      met: ok(ratios.batchEnhancedVsBatch, (v) => v >= 0.95),
     },
     {
       target: 'produceAsync >= 0.9x raw batched send',
