@@ -1,5 +1,5 @@
-import type { ParamData, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import type { ExecutionContext, ParamData, Type } from '@nestjs/common';
+import { CUSTOM_ROUTE_ARGS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { ParamsFactory } from '@nestjs/core';
 
 /** Nest's RPC parameter types (`RpcParamtype` of @nestjs/microservices): `@Payload()`, `@Ctx()`. */
@@ -13,10 +13,14 @@ const CONTEXT = 6;
  */
 export const CONSUME_ARGS_METADATA = 'karafka:consumeArguments';
 
+/** The parameter type of the undecorated first parameter (a custom one: it gets the Messages). */
+export const MESSAGES_PARAM = `karafkaMessages${CUSTOM_ROUTE_ARGS_METADATA}`;
+
 interface ParamMetadata {
   index: number;
   data?: ParamData;
   pipes?: unknown[];
+  factory?: (data: unknown, context: ExecutionContext) => unknown;
 }
 
 /** Whether `consume` has parameter decorators (`@Payload()`, `@Ctx()`, custom ones). */
@@ -34,7 +38,15 @@ export function describeConsumeArguments(consumerClass: Type): void {
   const firstDecorated = Object.values(declared).some((param) => param.index === 0);
   const args: Record<string, ParamMetadata> = firstDecorated
     ? { ...declared }
-    : { ...declared, [`${PAYLOAD}:0`]: { index: 0, data: undefined, pipes: [] } };
+    : {
+        ...declared,
+        [`${MESSAGES_PARAM}:0`]: {
+          index: 0,
+          data: undefined,
+          pipes: [],
+          factory: (_data, context) => context.getArgByIndex(0),
+        },
+      };
   Reflect.defineMetadata(CONSUME_ARGS_METADATA, args, consumerClass, 'consume');
 }
 

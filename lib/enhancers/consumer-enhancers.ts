@@ -18,6 +18,7 @@ import {
   CONSUME_ARGS_METADATA,
   consumeParamsFactory,
   describeConsumeArguments,
+  MESSAGES_PARAM,
   PAYLOAD,
 } from './consume-arguments.js';
 import { assertStaticEnhancers, usesEnhancers } from './enhancer-presence.js';
@@ -139,13 +140,19 @@ export class ConsumerEnhancers implements CallChainLink {
 
 /**
  * As in Nest's RPC transports, pipes transform the payload only (`@Payload()` or the undecorated
- * first parameter), never `@Ctx()` or custom parameter decorators. This instance is our own, made
- * from the container: Nest's shared ExternalContextCreator is left as it is.
+ * first parameter), never `@Ctx()` or custom parameter decorators. The payload is the framework's
+ * `Messages`, not a DTO: pipes see it as `type: 'custom'`, so an app's global ValidationPipe
+ * (meant for HTTP bodies) leaves it alone unless it validates custom decorators. This instance is
+ * our own, made from the container: Nest's shared ExternalContextCreator is left as it is.
  */
 function payloadOnlyPipes(creator: ExternalContextCreator): ExternalContextCreator {
   const pipe = creator.getParamValue.bind(creator);
-  creator.getParamValue = (value, metadata, pipes) =>
-    metadata.type === (PAYLOAD as unknown) ? pipe(value, metadata, pipes) : Promise.resolve(value);
+  creator.getParamValue = (value, metadata, pipes) => {
+    const type = metadata.type as unknown;
+    return type === PAYLOAD || type === MESSAGES_PARAM
+      ? pipe(value, { ...metadata, type: 'custom' }, pipes)
+      : Promise.resolve(value);
+  };
   return creator;
 }
 

@@ -9,6 +9,8 @@ import {
   UseGuards,
   UseInterceptors,
   UsePipes,
+  ValidationPipe,
+  type ArgumentMetadata,
   type ArgumentsHost,
   type CallHandler,
   type CanActivate,
@@ -18,7 +20,7 @@ import {
   type NestInterceptor,
   type PipeTransform,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { EMPTY, tap, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -459,6 +461,59 @@ describe('Nest enhancers around consume, on a real broker', () => {
     expect(errors.map((e) => [e.payload.topic, (e.payload.error as Error).message])).toEqual([
       [throwTopic, 'interceptor refused'],
     ]);
+  });
+
+  it("pipes see the Messages as a 'custom' argument, so an app's global ValidationPipe (for HTTP bodies) leaves it alone", async () => {
+    const topic = uniqueName('validated');
+    await createTopic(topic, 1);
+    await produceRaw(topic, [{ value: '{"n":7}' }]);
+    const got: unknown[] = [];
+    const pipeTypes: string[] = [];
+    let given: unknown;
+    class RecordType implements PipeTransform {
+      transform(value: unknown, metadata: ArgumentMetadata): unknown {
+        pipeTypes.push(metadata.type);
+        return value;
+      }
+    }
+    class Pass implements NestInterceptor {
+      intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+        given = context.switchToRpc().getData();
+        return next.handle();
+      }
+    }
+    @Consumer(topic)
+    class PlainDtoLessConsumer extends BaseConsumer<{ n: number }> {
+      // Decorators make the compiler emit the parameter types (Messages) for the pipes; Nest
+      // itself would call a @Payload() a 'body'.
+      @UseInterceptors(Pass)
+      consume(@Payload() messages: Messages<{ n: number }>): void {
+        // The very object the framework made, not a copy the pipe transformed.
+        got.push(messages === given ? messages.first!.payload : messages);
+      }
+    }
+    const app = await startKarafkaApp({
+      clientId: uniqueName('c'),
+      providers: [
+        PlainDtoLessConsumer,
+        { provide: APP_PIPE, useValue: new RecordType() },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+          }),
+        },
+      ],
+      options: fast,
+      record: ['error.occurred'],
+    });
+    apps.push(app);
+    await eventually(() => got.length > 0, 20_000, 'the message');
+    expect(got).toEqual([{ n: 7 }]);
+    expect(pipeTypes).toEqual(['custom']);
+    expect(processingErrors(app)).toEqual([]);
   });
 
   it('a route without enhancers keeps the direct call', async () => {
