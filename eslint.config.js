@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.karafka/', 'sample/dist/', 'coverage/', 'docs/api/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.karafka/',
+      'sample/dist/',
+      'coverage/',
+      'test/compat/apps/',
+      'docs/api/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

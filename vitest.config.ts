@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.spec.ts'],
-          exclude: ['test/**/*.unit.spec.ts', 'test/bench/**', 'node_modules/**'],
+          exclude: ['test/**/*.unit.spec.ts', 'test/bench/**', 'test/compat/**', 'node_modules/**'],
           globalSetup: ['test/setup/global-broker.ts'],
         },
       },

@@ -1,13 +1,23 @@
 #!/usr/bin/env node
 // The `karafka` command. The code lives in dist/ (run `npm run build` in a checkout).
-import { main } from '../dist/lib/cli/main.js';
+// A CommonJS app gets the CommonJS build of the CLI, an ESM app the ESM build: the CLI must use
+// the same copy of nestjs-karafka as the app it boots (see README, "One copy per process").
+import { createRequire } from 'node:module';
+import { appFormat } from '../dist/lib/cli/app-format.js';
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+const load =
+  appFormat(process.argv.slice(2)) === 'commonjs'
+    ? Promise.resolve(createRequire(import.meta.url)('../dist/cjs/cli/main.js'))
+    : import('../dist/lib/cli/main.js');
+
+load
+  .then(({ main }) => main(process.argv))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    },
+  );

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './utils/dual-package-guard.js';
 
 /*
  * The public API: what apps use. Internals (the route table class, the response buffer, config
@@ -57,6 +58,20 @@ export {
   type RouteSelection,
 } from './server/karafka.server.js';
 
+// Runtime state and health (what nestjs-karafka/metrics and /health read)
+export type { KarafkaRuntimeSnapshot } from './server/runtime-snapshot.js';
+export type {
+  ConsumerGroupSnapshot,
+  ConsumerGroupState,
+  PartitionSnapshot,
+} from './connection/consumer-group-snapshot.js';
+export type {
+  KarafkaHealth,
+  KarafkaHealthCheck,
+  KarafkaHealthLimits,
+  KarafkaHealthProblem,
+} from './health/karafka-health.js';
+
 // Messages and consumers
 export { Message } from './messages/message.js';
 export { Messages, type BatchMetadata } from './messages/messages.js';
@@ -95,5 +110,5 @@ export {
   type PartitionRef,
   type ProducedMessageInfo,
 } from './instrumentation/karafka-events.js';
-export { LoggerListener } from './instrumentation/logger-listener.js';
+export { LoggerListener, type LoggerListenerOptions } from './instrumentation/logger-listener.js';
 export { Monitor } from './instrumentation/monitor.js';

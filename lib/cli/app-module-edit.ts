@@ -1,4 +1,9 @@
-import { CONSUMER_IMPORT, KARAFKA_IMPORT, karafkaModuleCall } from './install-templates.js';
+import {
+  consumerImport,
+  KARAFKA_IMPORT,
+  karafkaModuleCall,
+  type ImportSuffix,
+} from './install-templates.js';
 
 export type AppModuleEdit =
   | { kind: 'edited'; source: string }
@@ -13,12 +18,16 @@ export type AppModuleEdit =
  * added). Anything else gets the lines printed instead: a wrong guess in someone's root module
  * costs more than typing three lines.
  */
-export function editAppModule(source: string, clientId: string): AppModuleEdit {
+export function editAppModule(
+  source: string,
+  clientId: string,
+  suffix: ImportSuffix = '.js',
+): AppModuleEdit {
   if (/\bKarafkaModule\b/.test(source)) return { kind: 'already' };
   const manual = (reason: string): AppModuleEdit => ({
     kind: 'manual',
     reason,
-    lines: manualLines(clientId),
+    lines: manualLines(clientId, suffix),
   });
   const decorators = [...source.matchAll(/@Module\(\s*\{/g)];
   if (decorators.length !== 1) {
@@ -73,7 +82,7 @@ export function editAppModule(source: string, clientId: string): AppModuleEdit {
   edits.push({
     at: endOfImports(source),
     remove: 0,
-    text: `${KARAFKA_IMPORT}\n${CONSUMER_IMPORT}\n`,
+    text: `${KARAFKA_IMPORT}\n${consumerImport(suffix)}\n`,
   });
 
   let edited = source;
@@ -83,10 +92,10 @@ export function editAppModule(source: string, clientId: string): AppModuleEdit {
   return { kind: 'edited', source: edited };
 }
 
-export function manualLines(clientId: string): string[] {
+export function manualLines(clientId: string, suffix: ImportSuffix = '.js'): string[] {
   return [
     KARAFKA_IMPORT,
-    CONSUMER_IMPORT,
+    consumerImport(suffix),
     '',
     '@Module({',
     '  imports: [',

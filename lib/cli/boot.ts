@@ -4,8 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { KarafkaError } from '../errors/karafka.error.js';
+import { loadFile } from '../utils/module-file.js';
 import { exitWhenIdle } from './process.js';
 
 /** The app could not be found, loaded or started. The CLI prints the message and exits 1. */
@@ -58,11 +58,12 @@ export async function loadRootModule(file: BootFile): Promise<Type> {
   }
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>;
+    exports = (await loadFile(file.path)) as Record<string, unknown>;
   } catch (error) {
     throw new BootError(`Cannot load boot file ${shown}: ${messageOf(error)}`, { cause: error });
   }
-  // A CommonJS build of `export default` arrives as `{ default: { default: AppModule } }`.
+  // A CommonJS build of `export default` arrives as `{ default: { default: AppModule } }`
+  // through import(), as `{ default: AppModule }` through require.
   let root = exports.default;
   if (root && typeof root === 'object' && 'default' in root) root = root.default;
   if (typeof root !== 'function') {

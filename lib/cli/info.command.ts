@@ -4,6 +4,7 @@ import { CONFIG_DEFAULTS, type KarafkaConfig } from '../config/karafka-config.js
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
 import { RouteRegistry } from '../routing/route-registry.js';
+import { thisModuleFile } from '../utils/module-file.js';
 import { packageVersion } from '../utils/package-root.js';
 import { withApp } from './boot.js';
 import { flatten, formatScalar, masked, plural, table } from './output.js';
@@ -25,7 +26,7 @@ export function infoCommand(): Command {
 }
 
 export function versions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
+  const require = createRequire(thisModuleFile());
   const versionOf = (name: string): string => {
     try {
       return (require(`${name}/package.json`) as { version: string }).version;

@@ -2,9 +2,15 @@
 
 export type TestFramework = 'vitest' | 'jest' | 'node';
 
-export function bootFileTemplate(): string {
+/**
+ * The suffix of relative import specifiers: ESM (`"type": "module"`) needs the `.js` of the
+ * emitted file, CommonJS apps (what `nest new` of CLI 11 makes) write none.
+ */
+export type ImportSuffix = '.js' | '';
+
+export function bootFileTemplate(suffix: ImportSuffix = '.js'): string {
   return `// The karafka CLI loads the app from the build of this file (package.json "karafka.boot").
-export { AppModule as default } from './app.module.js';
+export { AppModule as default } from './app.module${suffix}';
 `;
 }
 
@@ -32,7 +38,7 @@ export class ExampleConsumer extends BaseConsumer<ExampleEvent> {
     for (const message of messages) {
       this.seen.push(message.payload.id);
     }
-    this.logger.log(\`consumed \${messages.size} message(s), \${this.seen.length} so far\`);
+    this.logger.log(\`consumed \${messages.size} message(s), last id \${messages.last?.payload.id}\`);
   }
 }
 `;
@@ -50,9 +56,12 @@ const TEST_ASSERTION: Record<TestFramework, string> = {
   node: "assert.deepEqual(consumer.seen, ['a', 'b']);",
 };
 
-export function exampleConsumerSpecTemplate(framework: TestFramework): string {
+export function exampleConsumerSpecTemplate(
+  framework: TestFramework,
+  suffix: ImportSuffix = '.js',
+): string {
   return `${TEST_IMPORTS[framework]}import { attachTestRuntime, createMessages } from 'nestjs-karafka/testing';
-import { ExampleConsumer, type ExampleEvent } from './example.consumer.js';
+import { ExampleConsumer, type ExampleEvent } from './example.consumer${suffix}';
 
 describe('ExampleConsumer', () => {
   it('consumes a batch', async () => {
@@ -76,4 +85,6 @@ export function karafkaModuleCall(clientId: string): string[] {
 }
 
 export const KARAFKA_IMPORT = "import { KarafkaModule } from 'nestjs-karafka';";
-export const CONSUMER_IMPORT = "import { ExampleConsumer } from './consumers/example.consumer.js';";
+export function consumerImport(suffix: ImportSuffix = '.js'): string {
+  return `import { ExampleConsumer } from './consumers/example.consumer${suffix}';`;
+}

@@ -1,22 +1,14 @@
 import { Command } from 'commander';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KarafkaError } from '../errors/karafka.error.js';
 import { editAppModule, manualLines } from './app-module-edit.js';
-import { DEFAULT_BOOT_FILE } from './boot.js';
 import {
   bootFileTemplate,
   exampleConsumerSpecTemplate,
   exampleConsumerTemplate,
-  type TestFramework,
 } from './install-templates.js';
-
-interface PackageJson {
-  name?: string;
-  karafka?: { boot?: string };
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
+import { projectStyle, type ProjectPackageJson } from './project-style.js';
 
 interface InstallReport {
   written: string[];
@@ -37,12 +29,18 @@ export function installCommand(): Command {
       for (const file of report.written) console.log(`  write  ${file}`);
       for (const skipped of report.skipped) console.log(`  skip   ${skipped}`); // the reason is in it
       for (const note of report.notes) console.log(`\n${note}`);
-      console.log(
-        '\nNext: build (npm run build), create the topics (`npx karafka topics create`), then ' +
-          '`npx karafka flow` and `npx karafka server` (or connect KarafkaServer in main.ts, see README).',
-      );
+      console.log(`\n${NEXT_STEPS}`);
     });
 }
+
+/** In the order they can be done: nothing works before a broker runs. */
+export const NEXT_STEPS = `Next:
+  1. Start a broker: \`npx karafka broker start\` (a local Kafka, needs Java 17+),
+     or point KAFKA_BROKERS at yours (e.g. KAFKA_BROKERS=127.0.0.1:9092).
+  2. Build and create the topics: \`npm run build && npx karafka topics create\`
+  3. Run the consumers: connect KarafkaServer in src/main.ts (README, "karafka install"),
+     or run them on their own with \`npx karafka server\`.
+  \`npx karafka flow\` shows the routes; \`npx karafka info\` the config.`;
 
 export function install(root: string, force: boolean): InstallReport {
   const packagePath = join(root, 'package.json');
@@ -52,7 +50,8 @@ export function install(root: string, force: boolean): InstallReport {
     );
   }
   const raw = readFileSync(packagePath, 'utf8');
-  const pkg = JSON.parse(raw) as PackageJson;
+  const pkg = JSON.parse(raw) as ProjectPackageJson;
+  const style = projectStyle(root, pkg);
   const report: InstallReport = { written: [], skipped: [], notes: [] };
   const write = (file: string, content: string) => {
     const path = join(root, file);
@@ -65,31 +64,35 @@ export function install(root: string, force: boolean): InstallReport {
     report.written.push(file);
   };
 
-  write('src/karafka.ts', bootFileTemplate());
+  write('src/karafka.ts', bootFileTemplate(style.importSuffix));
   write('src/consumers/example.consumer.ts', exampleConsumerTemplate());
-  write('src/consumers/example.consumer.spec.ts', exampleConsumerSpecTemplate(testFramework(pkg)));
+  write(
+    'src/consumers/example.consumer.spec.ts',
+    exampleConsumerSpecTemplate(style.testFramework, style.importSuffix),
+  );
+  ignoreBrokerFolder(root, report);
 
   const boot = pkg.karafka?.boot;
-  if (boot === DEFAULT_BOOT_FILE) {
+  if (boot === style.bootFile) {
     report.skipped.push('package.json "karafka.boot" (already set)');
   } else if (boot && !force) {
     report.skipped.push(`package.json "karafka.boot" (set to ${boot})`);
   } else {
     const indent = /^\{\s*\n([ \t]+)/.exec(raw)?.[1] ?? '  ';
-    const updated = { ...pkg, karafka: { ...pkg.karafka, boot: DEFAULT_BOOT_FILE } };
+    const updated = { ...pkg, karafka: { ...pkg.karafka, boot: style.bootFile } };
     writeFileSync(packagePath, `${JSON.stringify(updated, null, indent)}\n`);
-    report.written.push(`package.json ("karafka": { "boot": "${DEFAULT_BOOT_FILE}" })`);
+    report.written.push(`package.json ("karafka": { "boot": "${style.bootFile}" })`);
   }
 
   const modulePath = join(root, 'src/app.module.ts');
   const clientId = clientIdOf(pkg.name);
   if (!existsSync(modulePath)) {
     report.notes.push(
-      `No src/app.module.ts: add this to your root module:\n${manualNote(clientId)}`,
+      `No src/app.module.ts: add this to your root module:\n${manualNote(clientId, style.importSuffix)}`,
     );
     return report;
   }
-  const edit = editAppModule(readFileSync(modulePath, 'utf8'), clientId);
+  const edit = editAppModule(readFileSync(modulePath, 'utf8'), clientId, style.importSuffix);
   if (edit.kind === 'edited') {
     writeFileSync(modulePath, edit.source);
     report.written.push('src/app.module.ts (KarafkaModule.forRoot, ExampleConsumer)');
@@ -97,13 +100,31 @@ export function install(root: string, force: boolean): InstallReport {
     report.skipped.push('src/app.module.ts (already imports KarafkaModule)');
   } else {
     report.skipped.push(`src/app.module.ts (${edit.reason})`);
-    report.notes.push(`Add this to src/app.module.ts by hand:\n${manualNote(clientId)}`);
+    report.notes.push(
+      `Add this to src/app.module.ts by hand:\n${manualNote(clientId, style.importSuffix)}`,
+    );
   }
   return report;
 }
 
-function manualNote(clientId: string): string {
-  return manualLines(clientId)
+/** `karafka broker start` keeps ~40 MB of jars, state and logs in .karafka/: not for git. */
+function ignoreBrokerFolder(root: string, report: InstallReport): void {
+  const path = join(root, '.gitignore');
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  if (/^\/?\.karafka\/?\s*$/m.test(current)) {
+    report.skipped.push('.gitignore (already ignores .karafka/)');
+    return;
+  }
+  const separator = current && !current.endsWith('\n') ? '\n' : '';
+  appendFileSync(
+    path,
+    `${separator}\n# Local Kafka broker of \`karafka broker start\`\n.karafka/\n`,
+  );
+  report.written.push('.gitignore (.karafka/)');
+}
+
+function manualNote(clientId: string, suffix: '.js' | ''): string {
+  return manualLines(clientId, suffix)
     .map((line) => `  ${line}`)
     .join('\n');
 }
@@ -116,11 +137,4 @@ export function clientIdOf(name: string | undefined): string {
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
   return id || 'app';
-}
-
-function testFramework(pkg: PackageJson): TestFramework {
-  const deps = { ...pkg.dependencies, ...pkg.devDependencies };
-  if ('vitest' in deps) return 'vitest';
-  if ('jest' in deps) return 'jest';
-  return 'node';
 }

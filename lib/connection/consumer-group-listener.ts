@@ -1,4 +1,4 @@
-import type { Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
+import type { Admin, Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
@@ -12,6 +12,12 @@ import type { Producer } from '../producer/producer.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
 import { RouteTable } from '../routing/route-table.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
+import type {
+  ConsumerGroupSnapshot,
+  ConsumerGroupState,
+  PartitionSnapshot,
+} from './consumer-group-snapshot.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
 import { OffsetCommitter } from './offset-committer.js';
 
@@ -21,8 +27,16 @@ export interface ListenerDependencies {
   readonly topicMapper: TopicMapper;
   readonly producer: Producer;
   readonly clientFactory: KafkaClientFactory;
+  readonly tracing?: TracingHooks;
   /** The links around `consume` (outermost first), asked once per route here. */
   readonly callChain?: readonly CallChainLink[];
+}
+
+/** Offsets of an assigned partition read from the admin API (`refreshOffsets`). */
+interface PolledOffsets {
+  high?: bigint;
+  low?: bigint;
+  committed?: bigint;
 }
 
 type Assignment = Map<string, Set<number>>;
@@ -52,6 +66,10 @@ export class ConsumerGroupListener implements PartitionHost {
   private restartTimer?: NodeJS.Timeout;
   private restarts = 0;
   private wakeRestart?: () => void;
+  private state: ConsumerGroupState = 'connecting';
+  private lastError?: string;
+  /** By `topic:partition` (Kafka topic), for partitions this member has not fetched lately. */
+  private readonly polled = new Map<string, PolledOffsets>();
 
   constructor(
     readonly group: ConsumerGroupRoutes,
@@ -83,6 +101,9 @@ export class ConsumerGroupListener implements PartitionHost {
   get producer(): Producer {
     return this.deps.producer;
   }
+  get tracing(): TracingHooks | undefined {
+    return this.deps.tracing;
+  }
 
   /** The kafkajs consumer (for `KarafkaServer.unwrap()`). */
   get kafkaConsumer(): KafkaConsumer | undefined {
@@ -92,6 +113,7 @@ export class ConsumerGroupListener implements PartitionHost {
   async start(): Promise<void> {
     const { config, clientFactory } = this.deps;
     const settings = config.consumer;
+    if (this.state !== 'crashed') this.state = 'connecting';
     const consumer = clientFactory.create(this.group.name).consumer({
       groupId: this.group.id,
       sessionTimeout: settings.sessionTimeout,
@@ -176,6 +198,7 @@ export class ConsumerGroupListener implements PartitionHost {
    */
   async stop(deadline: number): Promise<boolean> {
     this.stopping = true;
+    this.state = 'stopped';
     clearTimeout(this.restartTimer);
     this.wakeRestart?.();
     const finished = await settleBefore(Promise.allSettled([...this.inFlight]), deadline);
@@ -266,6 +289,8 @@ export class ConsumerGroupListener implements PartitionHost {
   /** kafkajs reports only the new assignment: what is gone from the old one was revoked. */
   private async onJoin(memberAssignment: Record<string, number[]>): Promise<void> {
     this.restarts = 0;
+    if (!this.stopping) this.state = 'joined';
+    this.lastError = undefined;
     const next: Assignment = new Map(
       Object.entries(memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]),
     );
@@ -323,6 +348,8 @@ export class ConsumerGroupListener implements PartitionHost {
   }
 
   private reportCrash(error: unknown, restart: boolean): void {
+    if (!this.stopping) this.state = 'crashed';
+    this.lastError = error instanceof Error ? error.message : String(error);
     this.deps.monitor.publish('connection.client.crashed', {
       group: this.group.id,
       error,
@@ -362,10 +389,106 @@ export class ConsumerGroupListener implements PartitionHost {
     this.executors.clear();
     this.committer.forgetAll();
     this.assignment = new Map();
+    this.polled.clear();
     for (const executor of executors) {
       executor.clearTimers();
       await executor.revoke();
     }
+  }
+
+  /** What this group is doing now: state, assigned partitions, offsets and lag. */
+  snapshot(): ConsumerGroupSnapshot {
+    const partitions: PartitionSnapshot[] = [];
+    for (const [kafkaTopic, assigned] of this.assignment) {
+      for (const partition of [...assigned].sort((a, b) => a - b)) {
+        partitions.push(this.partitionSnapshot(kafkaTopic, partition));
+      }
+    }
+    return {
+      id: this.group.id,
+      name: this.group.name,
+      state: this.state,
+      topics: this.group.routes.map((route) => route.topic),
+      crashes: this.restarts,
+      lastError: this.state === 'crashed' ? this.lastError : undefined,
+      partitions,
+    };
+  }
+
+  private partitionSnapshot(kafkaTopic: string, partition: number): PartitionSnapshot {
+    const key = `${kafkaTopic}:${partition}`;
+    const executor = this.executors.get(key);
+    const polled = this.polled.get(key);
+    const fetched =
+      executor?.highWatermark === undefined ? undefined : BigInt(executor.highWatermark);
+    // High watermarks only grow: the newer of the fetched and the polled one.
+    const high =
+      fetched === undefined
+        ? polled?.high
+        : polled?.high === undefined || fetched > polled.high
+          ? fetched
+          : polled.high;
+    const marked = this.committer.lastMarked(kafkaTopic, partition);
+    const position =
+      marked !== undefined
+        ? marked + 1n
+        : polled?.committed !== undefined && polled.committed >= 0n
+          ? polled.committed
+          : this.startOffset(kafkaTopic, polled);
+    const lag =
+      high === undefined || position === undefined
+        ? undefined
+        : Number(high > position ? high - position : 0n);
+    const backingOffSince = executor?.backingOffSince;
+    const consumingSince = executor?.consumingSince;
+    return {
+      topic: this.deps.topicMapper.incoming(kafkaTopic),
+      kafkaTopic,
+      partition,
+      highWatermark: high?.toString(),
+      markedOffset: marked?.toString(),
+      committedOffset: polled?.committed?.toString(),
+      lag,
+      paused: executor?.paused ?? false,
+      backingOffSince: backingOffSince === undefined ? undefined : new Date(backingOffSince),
+      attempt: executor?.attempt ?? 0,
+      consumingSince: consumingSince === undefined ? undefined : new Date(consumingSince),
+    };
+  }
+
+  /** Nothing marked or committed yet: the group starts where the route's initialOffset says. */
+  private startOffset(kafkaTopic: string, polled: PolledOffsets | undefined): bigint | undefined {
+    if (polled?.committed === undefined) return undefined;
+    const route = this.routes.find(this.group.id, kafkaTopic);
+    return route?.initialOffset === 'earliest' ? polled.low : polled.high;
+  }
+
+  /**
+   * Reads the high watermarks and committed offsets of the assigned partitions from the admin
+   * API: a paused partition is not fetched, so its last fetched high watermark goes stale
+   * while messages keep arriving. Two requests per topic and one per group.
+   */
+  async refreshOffsets(admin: Admin): Promise<void> {
+    const topics = [...this.assignment.keys()];
+    if (!topics.length || this.state !== 'joined') return;
+    const [committed, ...highs] = await Promise.all([
+      admin.fetchOffsets({ groupId: this.group.id, topics }),
+      ...topics.map((topic) => admin.fetchTopicOffsets(topic)),
+    ]);
+    const next = new Map<string, PolledOffsets>();
+    topics.forEach((topic, index) => {
+      for (const { partition, high, low } of highs[index]!) {
+        next.set(`${topic}:${partition}`, { high: BigInt(high), low: BigInt(low) });
+      }
+    });
+    for (const { topic, partitions } of committed) {
+      for (const { partition, offset } of partitions) {
+        const entry = next.get(`${topic}:${partition}`);
+        if (entry) entry.committed = BigInt(offset);
+      }
+    }
+    this.polled.clear();
+    for (const [key, offsets] of next) this.polled.set(key, offsets);
   }
 
   private toRouteTopics(partitions: Record<string, number[]>): Record<string, number[]> {

@@ -2,16 +2,19 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
+import { isRetriableStartup } from './retriable-startup.js';
 
 /** kafkajs logs through Nest's Logger (context KafkaJS), so one logger configuration rules the whole app. */
 export const nestLogCreator: logCreator = () => {
   const logger = new Logger('KafkaJS');
   return ({ level, log }: LogEntry) => {
-    const { message, ...extra } = log;
+    // No stack: what kafkajs logs here it retries itself; failures that matter reach the monitor
+    // as error.occurred and are logged there, with their cause.
+    const { message, stack: _stack, ...extra } = log as LogEntry['log'] & { stack?: unknown };
     const text = `${message}${Object.keys(extra).length > 2 ? ` ${JSON.stringify(extra)}` : ''}`;
-    // kafkajs logs at error level what it then retries (a coordinator still loading, a broker
-    // restarting); failures that matter reach the monitor as error.occurred and are logged there.
-    if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(text);
+    const quiet = isRetriableStartup(`${message} ${String(extra.error ?? '')}`);
+    if (quiet) logger.debug(text);
+    else if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(text);
     else if (level === logLevel.INFO) logger.debug(text);
     else logger.verbose(text);
   };

@@ -1,15 +1,32 @@
 import { Logger } from '@nestjs/common';
+import { isRetriableStartup } from '../connection/retriable-startup.js';
 import type { KarafkaEvent, KarafkaListener, PartitionRef } from './karafka-events.js';
 
 const where = ({ group, topic, partition }: PartitionRef) => `${group}/${topic}/${partition}`;
 
+/** Options of the default LoggerListener. */
+export interface LoggerListenerOptions {
+  /**
+   * Log every fetched and consumed batch (at debug). Nest's default logger prints debug, so
+   * this is off unless `LOG_LEVEL=debug` is set; or pass `{ batches: true }`.
+   */
+  batches?: boolean;
+}
+
 /**
  * Logs the framework's life through Nest's Logger: lifecycle and errors at log/warn/error,
- * per-batch events at debug (enable with Nest's `logger: ['debug', ...]`).
+ * one "Consuming" line per consumer group, per-batch events only when asked for.
  * On by default; `KarafkaModule.forRoot({ logger: false })` turns it off.
  */
 export class LoggerListener implements KarafkaListener {
-  constructor(private readonly logger: Logger = new Logger('Karafka')) {}
+  private readonly batches: boolean;
+
+  constructor(
+    private readonly logger: Logger = new Logger('Karafka'),
+    options: LoggerListenerOptions = {},
+  ) {
+    this.batches = options.batches ?? process.env.LOG_LEVEL?.toLowerCase() === 'debug';
+  }
 
   /** Logs the event. */
   onAppInitialized({ payload }: KarafkaEvent<'app.initialized'>): void {
@@ -19,7 +36,11 @@ export class LoggerListener implements KarafkaListener {
   }
   /** Logs the event. */
   onAppRunning({ payload }: KarafkaEvent<'app.running'>): void {
-    this.logger.log(`Consuming with group(s) ${payload.groups.join(', ')}`);
+    this.logger.debug(`Running with group(s) ${payload.groups.join(', ')}`);
+  }
+  /** One line per group once it consumes: what a person starting the app wants to see. */
+  onConnectionClientConnected({ payload }: KarafkaEvent<'connection.client.connected'>): void {
+    this.logger.log(`Consuming with group ${payload.group}`);
   }
   /** Logs the event. */
   onAppStopping({ payload }: KarafkaEvent<'app.stopping'>): void {
@@ -35,16 +56,23 @@ export class LoggerListener implements KarafkaListener {
   onConnectionListenerFetchLoopReceived({
     payload,
   }: KarafkaEvent<'connection.listener.fetch_loop.received'>): void {
+    if (!this.batches) return;
     this.logger.debug(`Received ${payload.count} message(s) from ${where(payload)}`);
   }
-  /** A crash that will be restarted is a warning (a coordinator loading, a broker restarting). */
+  /**
+   * A crash that will be restarted is a warning (a broker gone), or debug when it is what a
+   * fresh broker answers for its first second (a coordinator loading); one that will not is an
+   * error.
+   */
   onConnectionClientCrashed({ payload }: KarafkaEvent<'connection.client.crashed'>): void {
     const text = `Kafka consumer of group ${payload.group} crashed${payload.restart ? ', restarting' : ''}: ${describe(payload.error)}`;
-    if (payload.restart) this.logger.warn(text);
-    else this.logger.error(text);
+    if (!payload.restart) this.logger.error(text);
+    else if (isRetriableStartup(payload.error)) this.logger.debug(text);
+    else this.logger.warn(text);
   }
   /** Logs the event. */
   onConsumerConsumed({ payload, duration }: KarafkaEvent<'consumer.consumed'>): void {
+    if (!this.batches) return;
     this.logger.debug(
       `Consumed ${payload.count} message(s) of ${where(payload)}${duration === undefined ? '' : ` in ${duration.toFixed(1)} ms`}`,
     );

@@ -1,12 +1,13 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { RecordMetadata } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
 import { Monitor } from '../instrumentation/monitor.js';
-import { KARAFKA_CONFIG, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import { KARAFKA_CONFIG, KARAFKA_SERIALIZER, KARAFKA_TRACING } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { Serializer } from '../serialization/serialization.interfaces.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
 import type { AsyncBatch } from './async-batch.js';
 import { AsyncQueue } from './async-queue.js';
 import { groupByTopic, recordDelivery } from './delivery.js';
@@ -40,6 +41,8 @@ interface SharedState {
   readonly monitor: Monitor;
   readonly config: KarafkaConfig['producer'];
   readonly variants: Map<string, Producer>;
+  /** Set when tracing is on: every message gets a publish span and carries its context. */
+  readonly tracing?: TracingHooks;
   closing?: Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export class Producer implements OnApplicationShutdown {
     topicMapper: TopicMapper,
     @Inject(KARAFKA_SERIALIZER) serializer: Serializer,
     clientFactory: KafkaClientFactory,
+    @Optional() @Inject(KARAFKA_TRACING) tracing?: TracingHooks,
   ) {
     const producerConfig = config.producer;
     const middleware = new ProducerMiddlewareChain();
@@ -84,6 +88,7 @@ export class Producer implements OnApplicationShutdown {
       monitor,
       config: producerConfig,
       variants: new Map(),
+      tracing,
     };
     this.attach(shared, sendSettings(producerConfig, {}, producerConfig.idempotent));
   }
@@ -126,7 +131,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends one message; resolves with its report once the broker acknowledged it. */
   async produceSync(message: ProducerMessage): Promise<DeliveryReport> {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepare(message);
+    const outgoing = this.trace(this.shared.preparer.prepare(message));
     const started = performance.now();
     const [report] = await this.sendNow([outgoing], 'producer.produce_sync.error');
     const { monitor } = this.shared;
@@ -143,7 +148,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends messages (to any topics) in one request; all are validated before any is sent. */
   async produceManySync(messages: readonly ProducerMessage[]): Promise<DeliveryReport[]> {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
+    const outgoing = this.traceMany(this.shared.preparer.prepareMany(messages));
     if (outgoing.length === 0) return [];
     const started = performance.now();
     const reports = await this.sendNow(outgoing, 'producer.produce_sync.error');
@@ -164,7 +169,7 @@ export class Producer implements OnApplicationShutdown {
    */
   produceAsync(message: ProducerMessage): DeliveryHandle {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepare(message);
+    const outgoing = this.trace(this.shared.preparer.prepare(message));
     const handle = this.queue.push(outgoing);
     const { monitor } = this.shared;
     if (monitor.hasListeners('message.produced_async')) {
@@ -176,7 +181,7 @@ export class Producer implements OnApplicationShutdown {
   /** Queues messages (all validated first); returns one handle per message, in order. */
   produceManyAsync(messages: readonly ProducerMessage[]): DeliveryHandle[] {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
+    const outgoing = this.traceMany(this.shared.preparer.prepareMany(messages));
     const handles = this.enqueue(outgoing);
     const { monitor } = this.shared;
     if (outgoing.length && monitor.hasListeners('messages.produced_async')) {
@@ -188,14 +193,14 @@ export class Producer implements OnApplicationShutdown {
   /** Validates and collects a message without sending it. Returns how many are buffered. */
   buffer(message: ProducerMessage): number {
     this.shared.connection.assertOpen();
-    this.buffered.push(this.shared.preparer.prepare(message));
+    this.buffered.push(this.trace(this.shared.preparer.prepare(message)));
     return this.buffered.length;
   }
 
   /** Validates and collects messages (all or none). Returns how many are buffered. */
   bufferMany(messages: readonly ProducerMessage[]): number {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
+    const outgoing = this.traceMany(this.shared.preparer.prepareMany(messages));
     for (const message of outgoing) this.buffered.push(message);
     return this.buffered.length;
   }
@@ -273,6 +278,18 @@ export class Producer implements OnApplicationShutdown {
     shared.variants.set(settings.key, this);
   }
 
+  /** Tracing on: the message's publish span starts where the app produced it (its context is the parent). */
+  private trace(message: OutgoingMessage): OutgoingMessage {
+    const tracing = this.shared.tracing;
+    if (tracing) message.traced(tracing.startPublish(message));
+    return message;
+  }
+
+  private traceMany(messages: OutgoingMessage[]): OutgoingMessage[] {
+    if (this.shared.tracing) for (const message of messages) this.trace(message);
+    return messages;
+  }
+
   private takeBuffer(): OutgoingMessage[] {
     const messages = this.buffered;
     this.buffered = [];
@@ -293,6 +310,7 @@ export class Producer implements OnApplicationShutdown {
     const topicMessages = groupByTopic(messages);
     const { connection, monitor } = this.shared;
     const sentAt = Date.now();
+    const started = performance.now();
     let response: RecordMetadata[];
     try {
       const client = await connection.connect();
@@ -305,6 +323,7 @@ export class Producer implements OnApplicationShutdown {
       );
     } catch (error) {
       const failure = deliveryError(error, messages);
+      if (this.shared.tracing) for (const message of messages) message.settled(failure);
       monitor.publish('error.occurred', {
         type: errorType,
         error: failure,
@@ -314,18 +333,22 @@ export class Producer implements OnApplicationShutdown {
     }
     recordDelivery(topicMessages, response, sentAt);
     const reports = messages.map((message) => message.report());
+    if (this.shared.tracing) for (const message of messages) message.settled();
     if (monitor.hasListeners('message.acknowledged')) {
-      for (const report of reports) monitor.publish('message.acknowledged', { report });
+      const latency = performance.now() - started;
+      for (const report of reports) monitor.publish('message.acknowledged', { report }, latency);
     }
     return reports;
   }
 
   /** The background queue's sender: settles the batch, never rejects. */
   private async sendBatch(batch: AsyncBatch): Promise<void> {
-    const { connection, monitor } = this.shared;
+    const { connection, monitor, tracing } = this.shared;
+    let started: number;
     try {
       const client = await connection.connect();
       const sentAt = Date.now();
+      started = performance.now();
       const response = await client.sendBatch({
         topicMessages: batch.toTopicMessages(),
         acks: this.settings.acks,
@@ -335,6 +358,7 @@ export class Producer implements OnApplicationShutdown {
     } catch (error) {
       const failure = deliveryError(error, batch.messages);
       batch.fail(failure);
+      if (tracing) for (const message of batch.messages) message.settled(failure);
       monitor.publish('error.occurred', {
         type: 'producer.produce_async.error',
         error: failure,
@@ -342,8 +366,15 @@ export class Producer implements OnApplicationShutdown {
       });
       return;
     }
+    if (tracing) {
+      batch.reports(); // records the offsets the spans report
+      for (const message of batch.messages) message.settled();
+    }
     if (monitor.hasListeners('message.acknowledged')) {
-      for (const report of batch.reports()) monitor.publish('message.acknowledged', { report });
+      const latency = performance.now() - started;
+      for (const report of batch.reports()) {
+        monitor.publish('message.acknowledged', { report }, latency);
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import '../utils/dual-package-guard.js';
 export {
   createMessages,
   type CreateMessagesOptions,

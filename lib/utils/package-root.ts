@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { thisModuleFile } from './module-file.js';
 
 let cached: string | undefined;
 
 /**
  * The folder of nestjs-karafka's own package.json. Files shipped beside the code (the dev
- * broker's pom.xml) are found from here, whether we run from `lib/` (tests) or `dist/lib/`.
+ * broker's pom.xml) are found from here, whether we run from `lib/` (tests), `dist/lib/` (ESM) or `dist/cjs/` (CommonJS).
  */
 export function packageRoot(): string {
   if (cached) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = dirname(thisModuleFile());
   for (;;) {
     const candidate = join(dir, 'package.json');
     if (existsSync(candidate)) {

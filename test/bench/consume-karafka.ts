@@ -1,6 +1,7 @@
 import {
   Catch,
   Module,
+  type DynamicModule,
   UseFilters,
   UseGuards,
   UseInterceptors,
@@ -51,6 +52,25 @@ function withEnhancers(target: Type, enhancers: BenchEnhancers): void {
   }
 }
 
+/** Tracing (the real SDK, spans kept in memory) and Prometheus metrics, as production runs them. */
+async function observability(): Promise<{ imports: DynamicModule[]; stop(): Promise<void> }> {
+  const { InMemorySpanExporter, SimpleSpanProcessor } =
+    await import('@opentelemetry/sdk-trace-base');
+  const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
+  const { KarafkaTracingModule } = await import('../../lib/tracing/index.js');
+  const { KarafkaMetricsModule } = await import('../../lib/metrics/index.js');
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  provider.register();
+  return {
+    imports: [KarafkaTracingModule.forRoot(), KarafkaMetricsModule.forRoot()],
+    stop: async () => {
+      if (!exporter.getFinishedSpans().length) throw new Error('tracing recorded no span');
+      await provider.shutdown();
+    },
+  };
+}
+
 /**
  * nestjs-karafka as a user writes it: one @Consumer class whose consume reads every payload
  * (JSON, deserialized lazily by the framework). batch: true gets the fetched batch of a
@@ -59,8 +79,9 @@ function withEnhancers(target: Type, enhancers: BenchEnhancers): void {
 export async function consumeKarafka(
   input: TaskInput,
   batch: boolean,
-  enhancers: BenchEnhancers = 'none',
+  options: { observed?: boolean; enhancers?: BenchEnhancers } = {},
 ): Promise<ThroughputResult> {
+  const extras = options.observed ? await observability() : undefined;
   const rss = startRssSampler();
   const meter = new ThroughputMeter(input.messages);
   let calls = 0;
@@ -74,7 +95,7 @@ export async function consumeKarafka(
       meter.add(messages.size);
     }
   }
-  withEnhancers(BenchConsumer, enhancers);
+  withEnhancers(BenchConsumer, options.enhancers ?? 'none');
 
   @Module({
     imports: [
@@ -93,6 +114,7 @@ export async function consumeKarafka(
           heartbeatInterval: FETCH.heartbeatInterval,
         },
       }),
+      ...(extras?.imports ?? []),
     ],
     providers: [BenchConsumer],
   })
@@ -105,5 +127,6 @@ export async function consumeKarafka(
   await meter.done;
   const peak = rss.stop();
   await app.close();
+  await extras?.stop();
   return meter.result(peak, { consumeCalls: calls, checksum });
 }

@@ -55,6 +55,12 @@ export const PLAN: PlannedTask[] = [
     title: 'nestjs-karafka batch: true + guard, interceptor and filter',
   },
   {
+    label: 'karafka-batch-observed',
+    kind: 'consume',
+    task: 'consume.karafka-batch-observed',
+    title: 'batch: true + tracing (OTel SDK, in-memory exporter) + Prometheus metrics',
+  },
+  {
     label: 'karafka-single',
     kind: 'consume',
     task: 'consume.karafka-single',

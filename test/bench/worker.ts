@@ -18,9 +18,15 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
   'consume.karafka-batch': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
   'consume.karafka-batch-interceptor': async (input) =>
-    (await import('./consume-karafka.js')).consumeKarafka(input, true, 'interceptor'),
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, {
+      enhancers: 'interceptor',
+    }),
   'consume.karafka-batch-enhanced': async (input) =>
-    (await import('./consume-karafka.js')).consumeKarafka(input, true, 'guard-interceptor-filter'),
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, {
+      enhancers: 'guard-interceptor-filter',
+    }),
+  'consume.karafka-batch-observed': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, { observed: true }),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),

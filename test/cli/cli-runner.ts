@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kafkaBrokers } from '../support/kafka.js';
@@ -17,10 +17,14 @@ const MAIN = join(REPO, 'dist/lib/cli/main.js');
  */
 export function ensureBuilt(): void {
   if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(join(REPO, 'lib/cli'))) return;
-  spawnSync(process.execPath, ['node_modules/typescript7/bin/tsc', '-p', 'tsconfig.build.json'], {
-    cwd: REPO,
-    stdio: 'ignore',
-  });
+  // Both builds: the CLI runs the CommonJS one in apps without "type": "module".
+  for (const config of ['tsconfig.build.json', 'tsconfig.cjs.json']) {
+    spawnSync(process.execPath, ['node_modules/typescript7/bin/tsc', '-p', config], {
+      cwd: REPO,
+      stdio: 'ignore',
+    });
+  }
+  writeFileSync(join(REPO, 'dist/cjs/package.json'), JSON.stringify({ type: 'commonjs' }));
   if (!existsSync(MAIN)) throw new Error('dist/lib/cli/main.js is missing after the build');
 }
 

@@ -386,10 +386,41 @@ describe('LoggerListener', () => {
     expect(spy.error).toHaveBeenCalledWith(expect.stringMatching(/shop_app crashed: ECONNREFUSED/));
   });
 
-  it('logs per-batch events at debug level only', () => {
+  it('logs no per-batch lines by default, and none at all for a coordinator still loading', () => {
     const spy = loggerSpy();
     const monitor = new Monitor();
-    monitor.subscribe(new LoggerListener(spy.logger));
+    monitor.subscribe(new LoggerListener(spy.logger, { batches: false }));
+    monitor.publish('connection.listener.fetch_loop.received', {
+      ...ref,
+      count: 5,
+      highWatermark: '20',
+    });
+    monitor.publish('consumer.consumed', consumed, 3.14159);
+    expect(spy.debug).not.toHaveBeenCalled();
+    const loading = Object.assign(
+      new Error("The coordinator is loading and hence can't process requests"),
+      {
+        name: 'KafkaJSProtocolError',
+        type: 'COORDINATOR_LOAD_IN_PROGRESS',
+        retriable: true,
+      },
+    );
+    monitor.publish('connection.client.crashed', {
+      group: 'shop_app',
+      error: loading,
+      restart: true,
+    });
+    expect(spy.debug).toHaveBeenCalledWith(
+      expect.stringMatching(/shop_app crashed, restarting: The coordinator is loading/),
+    );
+    expect(spy.warn).not.toHaveBeenCalled();
+    expect(spy.error).not.toHaveBeenCalled();
+  });
+
+  it('logs per-batch events at debug level when asked to', () => {
+    const spy = loggerSpy();
+    const monitor = new Monitor();
+    monitor.subscribe(new LoggerListener(spy.logger, { batches: true }));
     monitor.publish('connection.listener.fetch_loop.received', {
       ...ref,
       count: 5,
@@ -407,7 +438,7 @@ describe('LoggerListener', () => {
 
   it('does not print "undefined ms" for a consumed event without a duration', () => {
     const spy = loggerSpy();
-    new LoggerListener(spy.logger).onConsumerConsumed({
+    new LoggerListener(spy.logger, { batches: true }).onConsumerConsumed({
       id: 'consumer.consumed',
       payload: consumed,
       time: new Date(),

@@ -1,0 +1,249 @@
+/* global setTimeout, fetch */
+// The compatibility suite (`npm run test:compat`): the packed library in four apps made like
+// `nest new` makes them (test/compat/apps), each installed from the tarball without
+// --legacy-peer-deps, set up with `karafka install`, tested with its own runner, built with its
+// own tsconfig and run against a real broker. One result line per app; exit 1 if any failed.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const APPS = join(REPO, 'test/compat/apps');
+const only = process.argv.slice(2);
+const apps = [
+  'cli11-commonjs-jest',
+  'cli12-esm-vitest',
+  'commonjs-nest12-jest',
+  'esm-nest11-vitest',
+].filter((app) => !only.length || only.includes(app));
+
+function run(cmd, args, cwd, env = {}) {
+  try {
+    return execFileSync(cmd, args, {
+      cwd,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
+  } catch (error) {
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-25);
+    throw new Error(`\`${cmd} ${args.join(' ')}\` failed:\n    ${output.join('\n    ')}`, {
+      cause: error,
+    });
+  }
+}
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+// What a user writes after `karafka install`: KarafkaServer connected in main.ts (README), a
+// controller that produces, graceful shutdown that exits 0.
+function userCode(dir, esm) {
+  const ext = esm ? '.js' : '';
+  writeFileSync(
+    join(dir, 'src/main.ts'),
+    `import { NestFactory } from '@nestjs/core';
+import { KarafkaServer } from 'nestjs-karafka';
+import { AppModule } from './app.module${ext}';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.enableShutdownHooks(['SIGINT', 'SIGTERM'], { useProcessExit: true });
+  app.connectMicroservice({ strategy: app.get(KarafkaServer) });
+  await app.startAllMicroservices();
+  await app.listen(process.env.PORT ?? 3000, '127.0.0.1');
+}
+${esm ? 'await bootstrap();' : 'bootstrap();'}
+`,
+  );
+  writeFileSync(
+    join(dir, 'src/events.controller.ts'),
+    `import { Body, Controller, Post } from '@nestjs/common';
+import { Producer } from 'nestjs-karafka';
+
+@Controller('events')
+export class EventsController {
+  constructor(private readonly producer: Producer) {}
+
+  @Post()
+  async create(@Body() body: { id: string }) {
+    return this.producer.produceSync({ topic: 'example', payload: body, key: body.id });
+  }
+}
+`,
+  );
+  const modulePath = join(dir, 'src/app.module.ts');
+  const source = readFileSync(modulePath, 'utf8')
+    .replace('controllers: [AppController]', 'controllers: [AppController, EventsController]')
+    .replace(/^/, `import { EventsController } from './events.controller${ext}';\n`);
+  writeFileSync(modulePath, source);
+}
+
+/**
+ * POST /events; a connection error is retried a few times (a loaded CI machine can be slow to
+ * accept right after Nest logs its start) and then reported with its cause, not "fetch failed".
+ */
+async function postEvent(port, id) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
+    } catch (error) {
+      if (attempt === 3)
+        throw new Error(`POST /events on port ${port}: ${error.cause?.message ?? error.message}`, {
+          cause: error,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+async function bootAndProduce(dir, env, id) {
+  const port = await freePort();
+  const main = ['dist/main.js', 'dist/src/main.js'].find((file) => existsSync(join(dir, file)));
+  if (!main) throw new Error('no dist/main.js after the build');
+  const child = spawn(process.execPath, [main], {
+    cwd: dir,
+    env: { ...process.env, ...env, PORT: String(port), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const waitFor = async (pattern, what, ms = 60_000) => {
+    for (const start = Date.now(); !pattern.test(output);) {
+      if (child.exitCode !== null) throw new Error(`the app exited before ${what}:\n${output}`);
+      if (Date.now() - start > ms) throw new Error(`no ${what} within ${ms} ms:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  try {
+    await waitFor(/Nest application successfully started/, 'HTTP start');
+    await waitFor(/Consuming with group/, '"Consuming" line');
+    const response = await postEvent(port, id);
+    if (response.status !== 201) throw new Error(`POST /events answered ${response.status}`);
+    await waitFor(new RegExp(`last id ${id}`), `consumed message ${id}`);
+    // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
+    // nothing up to the first consumed message is a warning, an error or a stack trace.
+    const noisy = output.split('\n').filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));
+    if (noisy.length) throw new Error(`noisy start:\n${noisy.join('\n')}`);
+    const consuming = output.split('\n').filter((line) => /Consuming with group/.test(line));
+    if (consuming.length !== 1) throw new Error(`expected one "Consuming" line:\n${output}`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`SIGTERM: the app exited with ${code}:\n${output}`);
+}
+
+const major = (version) => Number.parseInt(version, 10);
+function nodeAtLeast(wantMajor, wantMinor) {
+  const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+  return nodeMajor > wantMajor || (nodeMajor === wantMajor && nodeMinor >= wantMinor);
+}
+const REQUIRE_CHECK = `
+const library = require.resolve('nestjs-karafka');
+const testing = require('nestjs-karafka/testing');
+if (!library.includes('/dist/cjs/')) throw new Error('require resolved ' + library);
+const messages = testing.createMessages([{ id: 'a' }], { topic: 'example' });
+if (messages.first.payload.id !== 'a') throw new Error('createMessages');
+console.log('cjs ok');
+`;
+
+function versionOf(dir, name) {
+  const file = join(dir, 'node_modules', name, 'package.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).version : '-';
+}
+
+async function checkApp(app, tarball, work, brokers) {
+  const dir = join(work, app);
+  cpSync(join(APPS, app), dir, { recursive: true });
+  const esm = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+  const env = { KAFKA_BROKERS: brokers };
+  const karafka = (...args) =>
+    run(process.execPath, ['node_modules/.bin/karafka', ...args], dir, env);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], dir);
+  karafka('install');
+  if (!/^\.karafka\/$/m.test(readFileSync(join(dir, '.gitignore'), 'utf8')))
+    throw new Error('.gitignore has no .karafka/');
+  run('npm', ['run', 'build'], dir);
+  // The app's own runner, on its own spec and the one karafka install wrote (a failure throws).
+  // Jest loads ESM packages through require() only from Node 24.9: before that it cannot load
+  // Nest 12 itself (ESM only), whatever the app imports. There, the spec's CommonJS imports are
+  // checked without jest: the CommonJS build of the library and its testing helpers load.
+  let runner = esm ? `vitest ${versionOf(dir, 'vitest')}` : `jest ${versionOf(dir, 'jest')}`;
+  if (!esm && major(versionOf(dir, '@nestjs/core')) >= 12 && !nodeAtLeast(24, 9)) {
+    const loaded = run(process.execPath, ['-e', REQUIRE_CHECK], dir);
+    if (loaded.trim() !== 'cjs ok') throw new Error(`require check printed: ${loaded}`);
+    runner = `jest not run (needs Node 24.9+ for Nest 12), require() check ok`;
+  } else {
+    run('npm', ['test'], dir);
+  }
+  userCode(dir, esm);
+  run('npm', ['run', 'build'], dir);
+  karafka('topics', 'create');
+  const flow = karafka('flow');
+  if (!/^example =>/m.test(flow)) throw new Error(`karafka flow printed:\n${flow}`);
+  const info = karafka('info');
+  if (!info.includes(versionOf(dir, '@nestjs/core')))
+    throw new Error(`karafka info printed:\n${info}`);
+  await bootAndProduce(dir, env, `${app}-${Date.now()}`);
+  return `nest ${versionOf(dir, '@nestjs/core')}, ${esm ? 'ESM' : 'CommonJS'}, ${runner}, typescript ${versionOf(dir, 'typescript')}`;
+}
+
+async function main() {
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'nestjs-karafka-compat-'));
+  let broker;
+  let failed = 0;
+  try {
+    run('npm', ['run', 'build', '--silent'], REPO);
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], REPO));
+    const tarball = join(work, packed[0].filename);
+    let brokers = process.env.KAFKA_BROKERS;
+    if (!brokers) {
+      const { DevBroker } = await import(join(REPO, 'dist/lib/dev-broker/index.js'));
+      broker = await DevBroker.start({ port: 0 });
+      brokers = broker.brokers;
+    }
+    for (const app of apps) {
+      const t0 = Date.now();
+      try {
+        const details = await checkApp(app, tarball, work, brokers);
+        console.log(
+          `compat ok    ${app.padEnd(22)} ${details} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+        );
+      } catch (error) {
+        failed += 1;
+        console.log(`compat FAIL  ${app.padEnd(22)} ${error.message}`);
+      }
+    }
+  } finally {
+    if (broker) {
+      const { DevBroker } = await import(join(REPO, 'dist/lib/dev-broker/index.js'));
+      await DevBroker.stop({ port: broker.state?.port });
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+  const passed = apps.length - failed;
+  console.log(
+    `compat: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
