@@ -23,7 +23,7 @@ import {
 } from './consume-arguments.js';
 import { assertStaticEnhancers, usesEnhancers } from './enhancer-presence.js';
 import { KarafkaContext } from './karafka-context.js';
-import { applicationConfig, nestContainer } from './nest-container.js';
+import { applicationConfig, nestContainer, requireContainer } from './nest-container.js';
 
 /** An exception filter as Nest resolved it: `catch` bound to its instance, and what it catches. */
 interface ResolvedFilter {
@@ -53,10 +53,11 @@ export class ConsumerEnhancers implements CallChainLink {
   ) {}
 
   wrap(route: Route, next: ConsumeCall): ConsumeCall {
-    const container = nestContainer(this.moduleRef);
-    const config = applicationConfig(container);
+    const reachable = nestContainer(this.moduleRef);
+    const config = applicationConfig(reachable);
     const consumerClass = route.consumerClass;
     if (!usesEnhancers(consumerClass, config)) return next;
+    const container = requireContainer(reachable);
     assertStaticEnhancers(consumerClass, container, config);
     describeConsumeArguments(consumerClass);
     this.filterContext ??= new ExternalExceptionFilterContext(container, config);

@@ -7,18 +7,25 @@ import { KarafkaError } from '../errors/karafka.error.js';
  * APP_* providers) and its modules (where enhancers are resolved). Nest has no public getter;
  * ModuleRef holds it as a protected field in Nest 11 and 12, as Nest's own packages use it.
  */
-export function nestContainer(moduleRef: ModuleRef): NestContainer {
+export function nestContainer(moduleRef: ModuleRef): NestContainer | undefined {
   const container = (moduleRef as unknown as { container?: NestContainer }).container;
-  if (!container || typeof container.getModules !== 'function') {
+  return container && typeof container.getModules === 'function' ? container : undefined;
+}
+
+/** Enhancers need the container: without it (an unknown @nestjs/core) they cannot run. */
+export function requireContainer(container: NestContainer | undefined): NestContainer {
+  if (!container) {
     throw new KarafkaError(
-      'nestjs-karafka cannot reach the Nest container from ModuleRef: this @nestjs/core version ' +
-        'is not supported (use Nest 11 or 12).',
+      'nestjs-karafka cannot reach the Nest container from ModuleRef to run guards, interceptors, ' +
+        'pipes and filters: this @nestjs/core version is not supported (use Nest 11 or 12).',
     );
   }
   return container;
 }
 
 /** The app's global enhancers; an application context made without one has none. */
-export function applicationConfig(container: NestContainer): ApplicationConfig | undefined {
-  return container.applicationConfig;
+export function applicationConfig(
+  container: NestContainer | undefined,
+): ApplicationConfig | undefined {
+  return container?.applicationConfig;
 }
