@@ -83,6 +83,7 @@ export { Message } from './messages/message.js';
 export { Messages, type BatchMetadata } from './messages/messages.js';
 export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base-consumer.js';
 export type { ConsumerRuntime } from './processing/consumer-runtime.js';
+export { KarafkaContext } from './enhancers/karafka-context.js';
 
 // Responders
 export { Responds } from './responders/responds.decorator.js';

@@ -8,6 +8,7 @@ import type {
   KarafkaOptionsFactory,
 } from './karafka-module-options.js';
 import { KafkaClientFactory } from './connection/kafka-client.factory.js';
+import { ConsumerEnhancers } from './enhancers/consumer-enhancers.js';
 import { LoggerListener } from './instrumentation/logger-listener.js';
 import { Monitor } from './instrumentation/monitor.js';
 import {
@@ -62,6 +63,7 @@ const coreProviders: Provider[] = [
   ConsumingStop,
   RoutesExplorer,
   Producer,
+  ConsumerEnhancers,
   KarafkaServer,
 ];
 

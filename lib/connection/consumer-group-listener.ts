@@ -2,6 +2,7 @@ import type { Admin, Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
+import { buildCallChain, type CallChainLink, type ConsumeCall } from '../processing/call-chain.js';
 import { createMessageParser } from '../processing/message-parser.js';
 import { PartitionExecutor } from '../processing/partition-executor.js';
 import type { PartitionHost } from '../processing/partition-host.js';
@@ -27,6 +28,8 @@ export interface ListenerDependencies {
   readonly producer: Producer;
   readonly clientFactory: KafkaClientFactory;
   readonly tracing?: TracingHooks;
+  /** The links around `consume` (outermost first), asked once per route here. */
+  readonly callChain?: readonly CallChainLink[];
 }
 
 /** Offsets of an assigned partition read from the admin API (`refreshOffsets`). */
@@ -42,6 +45,7 @@ type Assignment = Map<string, Set<number>>;
 interface RoutePipeline {
   readonly parse: ReturnType<typeof createMessageParser>;
   readonly strategy: ProcessingStrategy;
+  readonly call: ConsumeCall;
 }
 
 /**
@@ -87,6 +91,7 @@ export class ConsumerGroupListener implements PartitionHost {
       this.pipelines.set(route, {
         parse: createMessageParser(route, deps.monitor),
         strategy: selectStrategy(route),
+        call: buildCallChain(route, deps.callChain ?? []),
       });
     }
   }
@@ -284,8 +289,8 @@ export class ConsumerGroupListener implements PartitionHost {
     if (!executor) {
       const route = this.routes.find(this.group.id, kafkaTopic);
       if (!route) return undefined;
-      const { parse, strategy } = this.pipelines.get(route)!;
-      executor = new PartitionExecutor(route, partition, this, parse, strategy);
+      const { parse, strategy, call } = this.pipelines.get(route)!;
+      executor = new PartitionExecutor(route, partition, this, parse, strategy, call);
       this.executors.set(key, executor);
     }
     return executor;

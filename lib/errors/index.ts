@@ -3,6 +3,7 @@
 export { KarafkaError } from './karafka.error.js';
 export { KarafkaConfigurationError } from '../config/karafka-configuration.error.js';
 export { KarafkaRoutingError } from '../routing/routing.error.js';
+export { KarafkaEnhancerError } from '../enhancers/enhancer.error.js';
 export { MessageDeserializationError } from '../messages/message-deserialization.error.js';
 export { ResponderDeliveryError, ResponderUsageError } from '../responders/responder.error.js';
 export {

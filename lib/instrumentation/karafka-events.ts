@@ -126,6 +126,8 @@ export interface KarafkaEvents {
     consumer?: string;
     /** A failed `consume` of a route with virtual partitions: which one failed. */
     virtualPartition?: number;
+    /** An exception filter handled it: the call counts as done (marked, not retried). */
+    handled?: boolean;
   };
 }
 

@@ -6,6 +6,12 @@ import { ResponseBuffer } from '../responders/response-buffer.js';
 import type { ConsumeCallInfo } from '../instrumentation/karafka-events.js';
 import type { ResolvedVirtualPartitions, Route } from '../routing/route.js';
 import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
+import {
+  directConsume,
+  FAILURE_HANDLED,
+  type ConsumeCall,
+  type ConsumeCallScope,
+} from './call-chain.js';
 import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
 import { PartitionCoordinator } from './partition-coordinator.js';
 import type { BatchControls, PartitionHost, PartitionRef } from './partition-host.js';
@@ -53,6 +59,9 @@ export class PartitionExecutor {
   private readonly ref: PartitionRef;
   private readonly coordinator: PartitionCoordinator;
   private readonly scope: PartitionScope;
+  private readonly callScope: ConsumeCallScope;
+  /** The fetched batch in progress: its heartbeat is what the call chain's scope reaches. */
+  private controls?: BatchControls;
   /** High watermark of the last fetched batch (the runtime snapshot's lag). */
   highWatermark?: string;
   /** Start of the `consume` call(s) in progress (epoch ms), for health's stuck-consume check. */
@@ -65,6 +74,8 @@ export class PartitionExecutor {
     private readonly host: PartitionHost,
     private readonly parse: (message: Message) => unknown,
     private readonly strategy: ProcessingStrategy,
+    /** The route's call chain (see call-chain.ts); the direct call when it has no links. */
+    private readonly call: ConsumeCall = directConsume,
   ) {
     this.ref = { group: route.groupId, topic: route.topic, partition };
     this.coordinator = new PartitionCoordinator(host, route.kafkaTopic, this.ref);
@@ -74,6 +85,14 @@ export class PartitionExecutor {
     this.virtualSlots = Array.from({ length: this.virtual?.max ?? 0 }, (_, index) =>
       this.createSlot(index),
     );
+    this.callScope = {
+      route,
+      partition,
+      get producer() {
+        return host.producer;
+      },
+      heartbeat: () => this.controls?.heartbeat() ?? Promise.resolve(),
+    };
   }
 
   /** Paused for backoff or by the consumer: fetched batches are not processed meanwhile. */
@@ -91,6 +110,7 @@ export class PartitionExecutor {
     const list = batch.messages.map((raw) => new Message(raw, context));
     if (!list.length) return;
     const coordinator = this.coordinator;
+    this.controls = controls;
     coordinator.received(list[0]!.offset);
     this.pendingMark = undefined;
     this.publishReceived(batch, list.length);
@@ -153,6 +173,7 @@ export class PartitionExecutor {
         }
       }
       this.pendingMark = undefined;
+      this.controls = undefined;
       coordinator.applySeek();
     }
   }
@@ -291,13 +312,18 @@ export class PartitionExecutor {
   }
 
   /**
-   * `consume`, then its responses: validated for this call (once, inside deliver) and delivered
-   * before anything is marked. Virtual partitions: validated now, sent when all groups succeeded.
+   * `consume` through the route's call chain (enhancers), then its responses: validated for this
+   * call (once, inside deliver) and delivered before anything is marked; with virtual partitions
+   * validated now and sent when all groups succeeded. A failure an exception filter handled
+   * counts as done: nothing of the failed call is delivered.
    */
   private async consumeAndRespond(slot: ConsumerSlot, messages: Messages): Promise<void> {
     const instance = slot.instance ?? (await this.createInstance(slot));
     slot.responses = undefined;
-    await instance.consume(messages);
+    if ((await this.call(instance, messages, this.callScope)) === FAILURE_HANDLED) {
+      slot.responses = undefined;
+      return;
+    }
     if (this.route.responders.length || slot.responses) {
       const responses = slot.responses ?? new ResponseBuffer();
       if (slot.virtualPartition === undefined) {

@@ -10,6 +10,7 @@ import type { Admin, Consumer as KafkaConsumer } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { ConsumerGroupListener } from '../connection/consumer-group-listener.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { ConsumerEnhancers } from '../enhancers/consumer-enhancers.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import {
   evaluateHealth,
@@ -70,6 +71,7 @@ export class KarafkaServer
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
     private readonly producer: Producer,
+    private readonly enhancers: ConsumerEnhancers,
     @Optional() @Inject(KARAFKA_TRACING) private readonly tracing?: TracingHooks,
   ) {
     super();
@@ -140,6 +142,8 @@ export class KarafkaServer
       producer: this.producer,
       clientFactory: this.clientFactory,
       tracing: this.tracing,
+      // Nest enhancers call consume themselves: they stay the innermost link.
+      callChain: [this.enhancers],
     };
     this.listeners = table.groups.map((group) => new ConsumerGroupListener(group, dependencies));
     // All settled before closing: a group still connecting when another failed must not join

@@ -1,4 +1,18 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  Catch,
+  Module,
+  type DynamicModule,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  type CallHandler,
+  type CanActivate,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import { KarafkaModule } from '../../lib/karafka.module.js';
 import type { Messages } from '../../lib/messages/messages.js';
@@ -8,6 +22,35 @@ import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import type { BenchPayload } from './payload.js';
 import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
+
+/** Which Nest enhancers the bench consumer carries: none, one interceptor, or a guard, an interceptor and a filter. */
+export type BenchEnhancers = 'none' | 'interceptor' | 'guard-interceptor-filter';
+
+/** What a typical light enhancer does: reads the context, passes the call through. */
+class PassGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context.getType() === 'rpc';
+  }
+}
+class PassInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle();
+  }
+}
+@Catch(TypeError)
+class TypeErrorFilter implements ExceptionFilter {
+  catch(): void {}
+}
+
+/** Applies the variant's enhancers to the consumer class (decorators are plain functions). */
+function withEnhancers(target: Type, enhancers: BenchEnhancers): void {
+  if (enhancers === 'none') return;
+  UseInterceptors(PassInterceptor)(target);
+  if (enhancers === 'guard-interceptor-filter') {
+    UseGuards(PassGuard)(target);
+    UseFilters(TypeErrorFilter)(target);
+  }
+}
 
 /** Tracing (the real SDK, spans kept in memory) and Prometheus metrics, as production runs them. */
 async function observability(): Promise<{ imports: DynamicModule[]; stop(): Promise<void> }> {
@@ -36,9 +79,9 @@ async function observability(): Promise<{ imports: DynamicModule[]; stop(): Prom
 export async function consumeKarafka(
   input: TaskInput,
   batch: boolean,
-  observed = false,
+  options: { observed?: boolean; enhancers?: BenchEnhancers } = {},
 ): Promise<ThroughputResult> {
-  const extras = observed ? await observability() : undefined;
+  const extras = options.observed ? await observability() : undefined;
   const rss = startRssSampler();
   const meter = new ThroughputMeter(input.messages);
   let calls = 0;
@@ -52,6 +95,7 @@ export async function consumeKarafka(
       meter.add(messages.size);
     }
   }
+  withEnhancers(BenchConsumer, options.enhancers ?? 'none');
 
   @Module({
     imports: [

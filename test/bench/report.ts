@@ -63,6 +63,17 @@ export function buildReport(opts: {
     // Same work (every payload JSON-parsed) on both sides: the framework's own cost.
     batchVsRawEachBatchParse: ratio(mps('karafka-batch'), mps('raw-each-batch-parse')),
     batchVsNest: ratio(mps('karafka-batch'), mps('nest-transport')),
+    // Nest enhancers around consume, against plain batch (target >= 0.95).
+    batchInterceptorVsBatch: ratio(mps('karafka-batch-interceptor'), mps('karafka-batch')),
+    batchEnhancedVsBatch: ratio(mps('karafka-batch-enhanced'), mps('karafka-batch')),
+    batchInterceptorVsBatchCpu: ratio(
+      m('karafka-batch', 'cpuUsPerMessage'),
+      m('karafka-batch-interceptor', 'cpuUsPerMessage'),
+    ),
+    batchEnhancedVsBatchCpu: ratio(
+      m('karafka-batch', 'cpuUsPerMessage'),
+      m('karafka-batch-enhanced', 'cpuUsPerMessage'),
+    ),
     observedBatchVsBatch: ratio(mps('karafka-batch-observed'), mps('karafka-batch')),
     // CPU per message, plain over observed: the same ratio, far less sensitive to other load.
     observedBatchVsBatchCpu: ratio(
@@ -111,6 +122,16 @@ export function buildReport(opts: {
       target: 'single mode faster than the Nest transport',
       value: ratios.singleVsNest,
       met: ok(ratios.singleVsNest, (v) => v > 1),
+    },
+    {
+      target: 'batch + one interceptor >= 0.95x plain batch',
+      value: ratios.batchInterceptorVsBatch,
+      met: ok(ratios.batchInterceptorVsBatch, (v) => v >= 0.95),
+    },
+    {
+      target: 'batch + guard, interceptor, filter >= 0.95x plain batch',
+      value: ratios.batchEnhancedVsBatch,
+      met: ok(ratios.batchEnhancedVsBatch, (v) => v >= 0.95),
     },
     {
       target: 'produceAsync >= 0.9x raw batched send',

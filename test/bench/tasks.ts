@@ -43,6 +43,18 @@ export const PLAN: PlannedTask[] = [
     title: 'nestjs-karafka batch: true (reads payload)',
   },
   {
+    label: 'karafka-batch-interceptor',
+    kind: 'consume',
+    task: 'consume.karafka-batch-interceptor',
+    title: 'nestjs-karafka batch: true + one interceptor',
+  },
+  {
+    label: 'karafka-batch-enhanced',
+    kind: 'consume',
+    task: 'consume.karafka-batch-enhanced',
+    title: 'nestjs-karafka batch: true + guard, interceptor and filter',
+  },
+  {
     label: 'karafka-batch-observed',
     kind: 'consume',
     task: 'consume.karafka-batch-observed',

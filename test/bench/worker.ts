@@ -17,8 +17,16 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-raw.js')).consumeRaw(input, 'eachMessage'),
   'consume.karafka-batch': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
+  'consume.karafka-batch-interceptor': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, {
+      enhancers: 'interceptor',
+    }),
+  'consume.karafka-batch-enhanced': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, {
+      enhancers: 'guard-interceptor-filter',
+    }),
   'consume.karafka-batch-observed': async (input) =>
-    (await import('./consume-karafka.js')).consumeKarafka(input, true, true),
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, { observed: true }),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
   'consume.karafka-io': async (input) =>

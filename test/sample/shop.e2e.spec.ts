@@ -258,6 +258,32 @@ describe('the sample shop, end to end on a real broker', () => {
     expect(body.imports).toBeGreaterThanOrEqual(2);
   });
 
+  it('skips an inventory import over the stock limit through its exception filter, and goes on', async () => {
+    const sku = `SKU-${randomBytes(3).toString('hex')}`;
+    // Same key: both land on one partition, the skipped import first.
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: prefix + 'inventory_csv',
+      messages: [
+        { key: sku, value: `${sku}-A,500000\n` },
+        { key: sku, value: `${sku}-A,7\n` },
+      ],
+    });
+    await producer.disconnect();
+    await eventually(
+      async () => (await http().get('/inventory')).body.stock[`${sku}-A`] === 7,
+      30_000,
+      'the import after the skipped one',
+    );
+    const { body } = await http().get('/metrics/karafka').expect(200);
+    expect(body.errors['consumer.consume.error (handled)']).toBeGreaterThanOrEqual(1);
+    expect(body.errors['consumer.consume.error']).toBeUndefined(); // not retried as a failure
+    // The global timing interceptor saw the inventory calls.
+    expect(body.consumeTime.inventory_csv.calls).toBeGreaterThanOrEqual(2);
+    expect(body.consumeTime.inventory_csv.maxMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('counts Karafka events by name at /metrics/karafka', async () => {
     const id = cartId();
     await http().post(`/carts/${id}/items`).send({ item: 'Book' }).expect(202);
