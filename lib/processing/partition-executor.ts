@@ -307,7 +307,7 @@ export class PartitionExecutor {
       if (!this.route.persistent) slot.instance = undefined;
     }
     if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
-    if (slot.virtualPartition === undefined) this.coordinator.succeeded();
+    if (slot.virtualPartition === undefined) this.coordinator.succeeded(last.offset);
     return SUCCEEDED;
   }
 

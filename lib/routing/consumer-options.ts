@@ -23,7 +23,10 @@ export interface TopicDeclaration {
 export interface DeadLetterOptions {
   /** Route topic of the dead letter queue (the topic mapper applies). */
   topic: string;
-  /** Retries before dispatching. Default 3 (4 attempts in all). */
+  /**
+   * Retries before dispatching. Default 3: the message is moved once it was in 4 failed calls
+   * (in batch mode the batch's failed call counts; the batch is then replayed one by one).
+   */
   maxRetries?: number;
 }
 
