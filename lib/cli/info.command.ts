@@ -1,3 +1,4 @@
+import { isStandardSchema } from '../validation/standard-schema.js';
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { CONFIG_DEFAULTS, type KarafkaConfig } from '../config/karafka-config.js';
@@ -106,7 +107,11 @@ function routeOptions(route: Route): Record<string, unknown> {
     deserializer: route.deserializer.constructor.name,
   };
   if (route.kafkaTopic !== route.topic) options.kafkaTopic = route.kafkaTopic;
-  if (route.payload) options.payload = route.payload.name;
+  if (route.payload) {
+    options.payload = isStandardSchema(route.payload)
+      ? `${route.payload['~standard'].vendor} schema`
+      : route.payload.name;
+  }
   if (route.config) options.topicConfig = masked(route.config);
   if (route.deadLetter) {
     options.deadLetter = `${route.deadLetter.topic} (after ${route.deadLetter.maxRetries} retries)`;

@@ -6,6 +6,7 @@ import { ResponseBuffer } from '../responders/response-buffer.js';
 import type { Route } from '../routing/route.js';
 import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
 import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
+import { decodeAhead, type MessageParser } from './message-parser.js';
 import { PartitionCoordinator } from './partition-coordinator.js';
 import type { BatchControls, PartitionHost, PartitionRef } from './partition-host.js';
 import type { PartitionScope, ProcessingStrategy } from './strategies/processing-strategy.js';
@@ -32,7 +33,7 @@ export class PartitionExecutor {
     readonly route: Route,
     readonly partition: number,
     private readonly host: PartitionHost,
-    private readonly parse: (message: Message) => unknown,
+    private readonly parse: MessageParser,
     private readonly strategy: ProcessingStrategy,
   ) {
     this.ref = { group: route.groupId, topic: route.topic, partition };
@@ -47,7 +48,7 @@ export class PartitionExecutor {
   }
 
   async process(batch: Batch, controls: BatchControls): Promise<void> {
-    const context: BatchContext = {
+    const context: { -readonly [K in keyof BatchContext]: BatchContext[K] } = {
       topic: this.route.topic,
       partition: this.partition,
       receivedAt: new Date(),
@@ -68,6 +69,7 @@ export class PartitionExecutor {
     const highWatermark = Number(batch.highWatermark);
     let done: Message | undefined;
     try {
+      await this.prepareBatch(list, context);
       if (this.route.batch && !coordinator.collapsed) {
         if (await this.run(list, highWatermark, batch.highWatermark)) done = list[list.length - 1];
       } else {
@@ -104,6 +106,19 @@ export class PartitionExecutor {
       this.pendingMark = undefined;
       coordinator.applySeek();
     }
+  }
+
+  /**
+   * The step before any `consume` call of a fetched batch. A route whose deserializer (or
+   * payload schema) is async gets every payload decoded here, concurrently and in order, so
+   * `message.payload` stays a plain property; sync routes keep the lazy path and pay nothing.
+   */
+  private async prepareBatch(
+    list: readonly Message[],
+    context: { parse: BatchContext['parse'] },
+  ): Promise<void> {
+    const { decode } = this.parse;
+    if (this.parse.async && decode) context.parse = await decodeAhead(list, decode);
   }
 
   /** One `consume` call. Resolves false when it failed (the strategy then decided the retry). */
