@@ -91,13 +91,14 @@ describe.each(FORMATS)('%s through the real registry and the real broker', (_lab
     apps.push(app);
 
     // Library -> us: registered and encoded by the library, sent as raw bytes.
-    const { id } = await library.register(
-      { type, schema: typeof schema.schema === 'string' ? schema.schema : JSON.stringify(schema.schema) },
-      { subject: `${topic}-value`, compatibility: undefined as never },
-    ).catch(async () => {
-      // The library checks the subject's compatibility setting first; register over HTTP then.
-      return { id: await app.app.get(SchemaRegistry).register(`${topic}-value`, schema) };
-    });
+    const registered = await library.register(
+      {
+        type,
+        schema: typeof schema.schema === 'string' ? schema.schema : JSON.stringify(schema.schema),
+      } as Parameters<typeof library.register>[0],
+      { subject: `${topic}-value` },
+    );
+    const id = registered.id;
     const fromLibrary = await library.encode(id, { id: 'lib-1', qty: 7 });
     const producer = app.app.get(Producer);
     await producer.produceSync({ topic, payload: fromLibrary });

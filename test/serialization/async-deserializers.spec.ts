@@ -127,7 +127,7 @@ describe('async deserializers, on a real broker', () => {
     await eventually(() => seen.length >= 2, 20_000, 'both messages');
     expect(seen).toEqual([0, 1]);
     const [first] = app.events as KarafkaEvent<'message.deserialize.error'>[];
-    expect(String(first!.payload.error.message)).toMatch(
+    expect(String((first!.payload.error as Error).message)).toMatch(
       /returned a promise where a value was expected: from now on this route decodes payloads before consume/,
     );
     expect(app.events).toHaveLength(1);
