@@ -27,10 +27,7 @@ export async function describeRouteSchemas(routes: readonly Route[]): Promise<Ma
           schema.subject ? `${schema.format}, subject ${schema.subject}` : schema.format,
         );
       } catch (error) {
-        described.set(
-          route,
-          `unknown (${error instanceof Error ? error.message : String(error)})`,
-        );
+        described.set(route, `unknown (${error instanceof Error ? error.message : String(error)})`);
       } finally {
         clearTimeout(timer);
       }

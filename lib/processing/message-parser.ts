@@ -112,7 +112,11 @@ export function createMessageParser(route: Route, monitor: Monitor): MessagePars
       const instance = plainToInstance(dto, value);
       const errors = validateSync(instance);
       if (errors.length)
-        throw fail(message, `${dto.name} validation failed: ${describe(errors).join('; ')}`, errors);
+        throw fail(
+          message,
+          `${dto.name} validation failed: ${describe(errors).join('; ')}`,
+          errors,
+        );
       return instance;
     };
   }

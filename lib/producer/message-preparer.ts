@@ -82,9 +82,7 @@ export class MessagePreparer {
    * All or nothing: the first invalid message rejects the whole list (a promise of the list
    * when a serializer is async).
    */
-  prepareMany(
-    inputs: readonly ProducerMessage[],
-  ): OutgoingMessage[] | Promise<OutgoingMessage[]> {
+  prepareMany(inputs: readonly ProducerMessage[]): OutgoingMessage[] | Promise<OutgoingMessage[]> {
     if (!Array.isArray(inputs)) {
       throw new InvalidMessageError(`expected an array of messages, got ${describe(inputs)}`);
     }
@@ -195,4 +193,3 @@ function nameOf(serializer: Serializer): string {
   const name = (serializer as { constructor?: { name?: string } }).constructor?.name;
   return name && name !== 'Object' ? name : 'the serializer';
 }
-

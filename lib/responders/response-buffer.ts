@@ -98,7 +98,9 @@ export class ResponseBuffer {
     const declared = new Map(route.responders.map((responder) => [responder.topic, responder]));
     // Serializers may be async (a schema registry): all are awaited before anything is sent.
     const messages = await Promise.all(
-      this.responses.map((response) => toMessage(response, declared.get(response.topic)!, consumer)),
+      this.responses.map((response) =>
+        toMessage(response, declared.get(response.topic)!, consumer),
+      ),
     );
     try {
       await producer.produceManySync(messages);

@@ -33,7 +33,9 @@ export async function loadRegistryClient(
       { cause: error },
     );
   }
-  const SchemaRegistry = loaded.SchemaRegistry ?? (loaded as unknown as { default: RegistryClientModule }).default.SchemaRegistry;
+  const SchemaRegistry =
+    loaded.SchemaRegistry ??
+    (loaded as unknown as { default: RegistryClientModule }).default.SchemaRegistry;
   return new SchemaRegistry(
     {
       host: options.url.replace(/\/+$/, ''),

@@ -61,10 +61,16 @@ function validate(options: SchemaRegistryModuleOptions): void {
     problems.push('autoRegister: must be a boolean');
   }
   const strategy = options.subjectStrategy as unknown;
-  if (strategy !== undefined && typeof strategy !== 'function' && !STRATEGIES.has(strategy as string)) {
+  if (
+    strategy !== undefined &&
+    typeof strategy !== 'function' &&
+    !STRATEGIES.has(strategy as string)
+  ) {
     problems.push(`subjectStrategy: must be 'topic', 'record', 'topic-record' or a function`);
   }
   if (problems.length) {
-    throw new SchemaRegistryError(`Invalid SchemaRegistryModule options:\n  - ${problems.join('\n  - ')}`);
+    throw new SchemaRegistryError(
+      `Invalid SchemaRegistryModule options:\n  - ${problems.join('\n  - ')}`,
+    );
   }
 }

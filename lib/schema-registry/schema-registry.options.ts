@@ -21,10 +21,7 @@ export interface SubjectNameContext {
  * `record` (the record name), `topic-record` (`<topic>-<record name>`), or a function.
  */
 export type SubjectNameStrategy =
-  | 'topic'
-  | 'record'
-  | 'topic-record'
-  | ((context: SubjectNameContext) => string);
+  'topic' | 'record' | 'topic-record' | ((context: SubjectNameContext) => string);
 
 /** Basic authentication for the registry. */
 export interface SchemaRegistryAuth {

@@ -99,9 +99,7 @@ export class SchemaRegistry {
 
   /** The subject's latest version. */
   async latest(subject: string): Promise<SubjectVersion> {
-    const response = await this.request(
-      `/subjects/${encodeURIComponent(subject)}/versions/latest`,
-    );
+    const response = await this.request(`/subjects/${encodeURIComponent(subject)}/versions/latest`);
     if (!response.ok) {
       throw new SchemaRegistryError(
         `subject "${subject}" has no schema in the registry (HTTP ${response.status}: ` +

@@ -9,5 +9,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** Whether `fn` was declared `async` (known before it is ever called). */
 export function isAsyncFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object AsyncFunction]';
+  return (
+    typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object AsyncFunction]'
+  );
 }

@@ -3,7 +3,10 @@ import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
-import { SchemaRegistryDeserializer, SchemaRegistryModule } from '../../lib/schema-registry/index.js';
+import {
+  SchemaRegistryDeserializer,
+  SchemaRegistryModule,
+} from '../../lib/schema-registry/index.js';
 import { testKafka, createTopic, eventually, readTopic, uniqueName } from '../support/kafka.js';
 import { appsClosedAfterEach, startKarafkaApp } from '../support/karafka-app.js';
 import { libraryClient, orderAvro, registryUrl, SchemaType } from './registry-support.js';

@@ -29,7 +29,7 @@ class SlowJsonDeserializer implements Deserializer {
     this.calls += 1;
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30 - Number(offset) % 30)));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30 - (Number(offset) % 30))));
     this.running -= 1;
     const text = raw!.toString();
     if (text.startsWith('!')) throw new Error(`refused ${text}`);
@@ -41,7 +41,10 @@ describe('async deserializers, on a real broker', () => {
   it('decodes a batch before consume, concurrently, payloads in offset order', async () => {
     const topic = uniqueName('async');
     await createTopic(topic, 1);
-    await produceRaw(topic, Array.from({ length: 60 }, (_, n) => ({ value: JSON.stringify({ n }) })));
+    await produceRaw(
+      topic,
+      Array.from({ length: 60 }, (_, n) => ({ value: JSON.stringify({ n }) })),
+    );
     const deserializer = new SlowJsonDeserializer();
     const seen: number[] = [];
     const payloadTypes = new Set<string>();

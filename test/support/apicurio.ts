@@ -52,7 +52,8 @@ export async function startApicurio(log: (line: string) => void): Promise<Runnin
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
     body: JSON.stringify({ compatibility: 'BACKWARD' }),
   });
-  if (!response.ok) throw new Error(`PUT /config answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`PUT /config answered ${response.status}: ${await response.text()}`);
   log(`Apicurio Registry ${version} ready at ${url} (log ${logFile})`);
   return {
     url,

@@ -1,7 +1,10 @@
 import {
   Module,
   type DynamicModule,
-  type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
+  type INestApplicationContext,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach } from 'vitest';
 import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';

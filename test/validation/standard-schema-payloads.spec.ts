@@ -17,14 +17,21 @@ class OrderDto {
 }
 
 const zodOrder = z.object({ id: z.string(), qty: z.number().int().min(1) });
-const valibotOrder = v.object({ id: v.string(), qty: v.pipe(v.number(), v.integer(), v.minValue(1)) });
+const valibotOrder = v.object({
+  id: v.string(),
+  qty: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
 
 const good = { id: 'o-1', qty: 2 };
 const bad = { id: 7, qty: 0 };
 
 describe('payload: zod, valibot and class-validator side by side, on a real broker', () => {
   it('valid payloads reach consume as the schema output; every issue of an invalid one is in the error', async () => {
-    const topics = { zod: uniqueName('zod'), valibot: uniqueName('valibot'), dto: uniqueName('dto') };
+    const topics = {
+      zod: uniqueName('zod'),
+      valibot: uniqueName('valibot'),
+      dto: uniqueName('dto'),
+    };
     for (const topic of Object.values(topics)) {
       await createTopic(topic, 1);
       await produceRaw(topic, [
