@@ -63,6 +63,7 @@ export function buildReport(opts: {
     // Same work (every payload JSON-parsed) on both sides: the framework's own cost.
     batchVsRawEachBatchParse: ratio(mps('karafka-batch'), mps('raw-each-batch-parse')),
     batchVsNest: ratio(mps('karafka-batch'), mps('nest-transport')),
+    batchAvroVsBatchJson: ratio(mps('karafka-batch-avro'), mps('karafka-batch')),
     singleVsNest: ratio(mps('karafka-single'), mps('nest-transport')),
     singleVsRawEachMessage: ratio(mps('karafka-single'), mps('raw-each-message')),
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),

@@ -43,6 +43,13 @@ export const PLAN: PlannedTask[] = [
     title: 'nestjs-karafka batch: true (reads payload)',
   },
   {
+    label: 'karafka-batch-avro',
+    kind: 'consume',
+    task: 'consume.karafka-batch-avro',
+    title: 'nestjs-karafka batch: true, Avro through the schema registry (cached schema)',
+    options: { avro: true },
+  },
+  {
     label: 'karafka-single',
     kind: 'consume',
     task: 'consume.karafka-single',

@@ -17,6 +17,8 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-raw.js')).consumeRaw(input, 'eachMessage'),
   'consume.karafka-batch': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
+  'consume.karafka-batch-avro': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Apicurio Registry for the schema registry tests: the Confluent-compatible API under
@@ -12,7 +12,18 @@ import { join } from 'node:path';
  */
 const MODERN = '3.3.3';
 const LEGACY = '2.6.13.Final';
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = repositoryRoot(import.meta.dirname);
+
+/** The checkout's root, from test/support or from the benchmark's build in dist/test/support. */
+function repositoryRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) || dir.endsWith('dist')) {
+    const parent = dirname(dir);
+    if (parent === dir) return from;
+    dir = parent;
+  }
+  return dir;
+}
 
 export interface RunningRegistry {
   /** Base URL of the Confluent-compatible API. */
