@@ -55,6 +55,10 @@ export async function startApicurio(log: (line: string) => void): Promise<Runnin
     ],
     { cwd: home, stdio: ['ignore', out, out] },
   );
+  // .ci/run kills what is left of these if a run dies before its teardown.
+  const pidFile = join(ROOT, '.karafka', `apicurio-${port}.pid`);
+  writeFileSync(pidFile, String(child.pid));
+  child.once('exit', () => rmSync(pidFile, { force: true }));
   const url = `http://127.0.0.1:${port}/apis/ccompat/v7`;
   await waitReady(url, child, logFile);
   // Apicurio's default is NONE; Confluent's (and so our users') is BACKWARD.
