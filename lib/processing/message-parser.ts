@@ -21,8 +21,11 @@ export interface MessageParser {
   (message: Message): unknown;
   /** The deserializer or the payload schema returns promises: decode before `consume`. */
   readonly async?: boolean;
-  /** The full (awaited) path; rejects with MessageDeserializationError. */
-  readonly decode?: (message: Message) => Promise<unknown>;
+  /**
+   * The full path: the payload, or a promise of it when the deserializer or the schema answers
+   * with one; throws or rejects with MessageDeserializationError.
+   */
+  readonly decode?: (message: Message) => unknown;
 }
 
 /**
@@ -40,7 +43,7 @@ export function createMessageParser(route: Route, monitor: Monitor): MessagePars
   const { deserializer, payload: check } = route;
   const name = deserializer.constructor?.name || 'the deserializer';
   const validate = check === undefined ? undefined : validator(check);
-  let async = isAsyncFunction(deserializer.deserialize);
+  let async = deserializer.async === true || isAsyncFunction(deserializer.deserialize);
 
   const parse = ((message: Message) => {
     let value: unknown;
@@ -55,14 +58,24 @@ export function createMessageParser(route: Route, monitor: Monitor): MessagePars
     return isThenable(checked) ? foundAsync(message, checked, 'the payload schema') : checked;
   }) as MessageParser;
 
-  const decode = async (message: Message): Promise<unknown> => {
+  // No promise where the deserializer answered at once (a schema registry with the schema
+  // cached): decoding ahead then costs what the lazy path costs.
+  const decode = (message: Message): unknown => {
     let value: unknown;
     try {
-      value = await deserializer.deserialize(message);
+      value = deserializer.deserialize(message);
     } catch (error) {
       throw fail(message, reasonOf(error), error);
     }
-    return validate ? await validate(value, message) : value;
+    if (isThenable(value)) {
+      return Promise.resolve(value).then(
+        (settled) => (validate ? validate(settled, message) : settled),
+        (error: unknown) => {
+          throw fail(message, reasonOf(error), error);
+        },
+      );
+    }
+    return validate ? validate(value, message) : value;
   };
 
   Object.defineProperties(parse, {
@@ -148,22 +161,34 @@ export function createMessageParser(route: Route, monitor: Monitor): MessagePars
  */
 export async function decodeAhead(
   list: readonly Message[],
-  decode: (message: Message) => Promise<unknown>,
+  decode: (message: Message) => unknown,
 ): Promise<(message: Message) => unknown> {
-  const outcomes = new Map<Message, { ok: true; value: unknown } | { ok: false; error: unknown }>();
-  await Promise.all(
-    list.map((message) =>
-      decode(message).then(
-        (value) => void outcomes.set(message, { ok: true, value }),
-        (error: unknown) => void outcomes.set(message, { ok: false, error }),
-      ),
-    ),
-  );
+  const values = new Map<Message, unknown>();
+  let failures: Map<Message, unknown> | undefined;
+  let pending: Promise<void>[] | undefined;
+  for (const message of list) {
+    let result: unknown;
+    try {
+      result = decode(message);
+    } catch (error) {
+      (failures ??= new Map()).set(message, error);
+      continue;
+    }
+    if (isThenable(result)) {
+      (pending ??= []).push(
+        Promise.resolve(result).then(
+          (value) => void values.set(message, value),
+          (error: unknown) => void (failures ??= new Map()).set(message, error),
+        ),
+      );
+    } else {
+      values.set(message, result);
+    }
+  }
+  if (pending) await Promise.all(pending);
   return (message) => {
-    const outcome = outcomes.get(message);
-    if (!outcome) throw new Error('internal: a message of another batch asked for its payload');
-    if (!outcome.ok) throw outcome.error;
-    return outcome.value;
+    if (failures?.has(message)) throw failures.get(message);
+    return values.get(message);
   };
 }
 

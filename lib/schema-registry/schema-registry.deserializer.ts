@@ -19,6 +19,8 @@ import { subjectName } from './subject-names.js';
  */
 @Injectable()
 export class SchemaRegistryDeserializer implements Deserializer {
+  /** Answers with a promise only while a schema is fetched: its routes decode ahead. */
+  readonly async = true;
   private readonly options: SchemaRegistryDeserializerOptions;
 
   constructor(
@@ -39,8 +41,8 @@ export class SchemaRegistryDeserializer implements Deserializer {
     return ConfiguredSchemaRegistryDeserializer;
   }
 
-  /** Decodes the message by the schema id it carries. */
-  async deserialize({ raw }: DeserializationInput): Promise<unknown> {
+  /** Decodes the message by the schema id it carries (at once when the schema is cached). */
+  deserialize({ raw }: DeserializationInput): unknown {
     if (raw === null) return null;
     return this.registry.decode(raw, this.options.readerSchema);
   }

@@ -37,13 +37,30 @@ export interface SubjectVersion {
 export class SchemaRegistry {
   private client?: Promise<RegistryClient>;
   private readonly schemas = new Map<number, Promise<unknown>>();
+  /** Schemas fetched, by id: a cached schema decodes without a promise. */
+  private readonly decoders = new Map<number, { fromBuffer(payload: Buffer): unknown }>();
   private readonly ids = new Map<string, Promise<number>>();
 
   constructor(@Inject(SCHEMA_REGISTRY_OPTIONS) readonly options: SchemaRegistryModuleOptions) {}
 
-  /** Decodes a message in the Confluent wire format (magic byte 0, 4-byte schema id, payload). */
-  async decode(bytes: Buffer, readerSchema?: string | object): Promise<unknown> {
+  /**
+   * Decodes a message in the Confluent wire format (magic byte 0, 4-byte schema id, payload):
+   * at once when the schema is cached, else a promise (one registry request per schema id).
+   */
+  decode(bytes: Buffer, readerSchema?: string | object): unknown {
     const id = wireSchemaId(bytes);
+    if (readerSchema === undefined) {
+      const decoder = this.decoders.get(id);
+      if (decoder) return decoder.fromBuffer(bytes.subarray(5));
+    }
+    return this.fetchAndDecode(bytes, id, readerSchema);
+  }
+
+  private async fetchAndDecode(
+    bytes: Buffer,
+    id: number,
+    readerSchema: string | object | undefined,
+  ): Promise<unknown> {
     const client = await this.loadClient();
     await this.schemaById(id, client);
     return client.decode(
@@ -134,16 +151,24 @@ export class SchemaRegistry {
   private schemaById(id: number, client: RegistryClient): Promise<unknown> {
     let schema = this.schemas.get(id);
     if (!schema) {
-      schema = client.getSchema(id).catch((error: unknown) => {
-        this.schemas.delete(id);
-        const status = (error as { status?: number }).status;
-        throw new SchemaRegistryError(
-          status === 404
-            ? `schema id ${id} is not in the schema registry at ${this.options.url}`
-            : `fetching schema id ${id} from ${this.options.url} failed: ${reasonOf(error)}`,
-          { cause: error },
-        );
-      });
+      schema = client.getSchema(id).then(
+        (found) => {
+          if (typeof (found as { fromBuffer?: unknown }).fromBuffer === 'function') {
+            this.decoders.set(id, found as { fromBuffer(payload: Buffer): unknown });
+          }
+          return found;
+        },
+        (error: unknown) => {
+          this.schemas.delete(id);
+          const status = (error as { status?: number }).status;
+          throw new SchemaRegistryError(
+            status === 404
+              ? `schema id ${id} is not in the schema registry at ${this.options.url}`
+              : `fetching schema id ${id} from ${this.options.url} failed: ${reasonOf(error)}`,
+            { cause: error },
+          );
+        },
+      );
       this.schemas.set(id, schema);
     }
     return schema;

@@ -26,6 +26,11 @@ export interface SchemaDescription {
 export interface Deserializer<T = unknown> {
   /** Turns a message's raw value (and metadata) into its payload; throwing makes it a deserialization error. */
   deserialize(input: DeserializationInput): T | Promise<T>;
+  /**
+   * `true` when `deserialize` may return a promise although it is not declared `async` (e.g. only
+   * on a cache miss): its route then decodes ahead from the first batch on.
+   */
+  readonly async?: boolean;
   /** How the payloads of `kafkaTopic` are encoded (shown by `karafka info` and `karafka topics`). */
   describeSchema?(kafkaTopic: string): SchemaDescription | Promise<SchemaDescription>;
 }
