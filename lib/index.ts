@@ -58,6 +58,20 @@ export {
   type RouteSelection,
 } from './server/karafka.server.js';
 
+// Runtime state and health (what nestjs-karafka/metrics and /health read)
+export type { KarafkaRuntimeSnapshot } from './server/runtime-snapshot.js';
+export type {
+  ConsumerGroupSnapshot,
+  ConsumerGroupState,
+  PartitionSnapshot,
+} from './connection/consumer-group-snapshot.js';
+export type {
+  KarafkaHealth,
+  KarafkaHealthCheck,
+  KarafkaHealthLimits,
+  KarafkaHealthProblem,
+} from './health/karafka-health.js';
+
 // Messages and consumers
 export { Message } from './messages/message.js';
 export { Messages, type BatchMetadata } from './messages/messages.js';

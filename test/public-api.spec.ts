@@ -30,6 +30,9 @@ const PUBLIC_API = {
     'ResponderUsageError',
     'ResponderDeliveryError',
     'UnknownEventError',
+    'KafkaAuthenticationError',
+    'KafkaTlsError',
+    'OffsetCommitError',
     'KarafkaProducerError',
     'ProducerClosedError',
     'DeliveryFailedError',
@@ -113,6 +116,22 @@ describe('the public API (lib/index.ts)', () => {
     // Validation and registration failures on produce are producer errors.
     expect(schemaRegistry.SchemaValidationError.prototype).toBeInstanceOf(api.KarafkaProducerError);
   });
+
+  it('tracing, metrics and health have entry points of their own (each pulls in an optional peer)', async () => {
+    expect(Object.keys(await import('../lib/tracing/index.js')).sort()).toEqual([
+      'KarafkaTracingModule',
+      'OpenTelemetryTracing',
+    ]);
+    expect(Object.keys(await import('../lib/metrics/index.js')).sort()).toEqual([
+      'KarafkaMetrics',
+      'KarafkaMetricsModule',
+      'PROMETHEUS_CONTENT_TYPE',
+    ]);
+    expect(Object.keys(await import('../lib/health/index.js')).sort()).toEqual([
+      'KarafkaHealthIndicator',
+      'KarafkaHealthModule',
+    ]);
+  });
 });
 
 describe('the package entry points (package.json "exports", built dist/)', () => {
@@ -126,5 +145,11 @@ describe('the package entry points (package.json "exports", built dist/)', () =>
     expect(testing.createMessages).toBeTypeOf('function');
     expect(testing.attachTestRuntime).toBeTypeOf('function');
     expect(broker.DevBroker).toBeTypeOf('function');
+    const tracing = (await import('nestjs-karafka/tracing')) as Record<string, unknown>;
+    const metrics = (await import('nestjs-karafka/metrics')) as Record<string, unknown>;
+    const health = (await import('nestjs-karafka/health')) as Record<string, unknown>;
+    expect(tracing.KarafkaTracingModule).toBeTypeOf('function');
+    expect(metrics.KarafkaMetricsModule).toBeTypeOf('function');
+    expect(health.KarafkaHealthIndicator).toBeTypeOf('function');
   });
 });

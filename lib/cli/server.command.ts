@@ -1,14 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { KarafkaConfig } from '../config/karafka-config.js';
+import { healthRoutes } from '../health/health-endpoints.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { RouteRegistry } from '../routing/route-registry.js';
 import { KarafkaServer, type RouteSelection } from '../server/karafka.server.js';
+import { servePlainHttp } from '../utils/plain-http-server.js';
 import { bootApp } from './boot.js';
 import { exitWhenIdle } from './process.js';
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
-type StopSignal = (typeof STOP_SIGNALS)[number];
+import { releaseHeldSignals, STOP_SIGNALS, type StopSignal } from './stop-signals.js';
 
 /** Exit codes of `karafka server`. */
 export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
@@ -16,6 +16,8 @@ export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
 interface ServerFlags {
   consumerGroups?: string[];
   topics?: string[];
+  healthPort?: number;
+  healthHost: string;
 }
 
 /** `karafka server`: consumes the routed topics until SIGINT, SIGTERM or SIGQUIT. */
@@ -31,6 +33,12 @@ export function serverCommand(): Command {
       list,
     )
     .option('-t, --topics <topics>', 'only these route topics (comma-separated)', list)
+    .option(
+      '--health-port <port>',
+      'serve GET /health/ready and /health/live (JSON, 200 or 503) on this port',
+      portNumber,
+    )
+    .option('--health-host <host>', 'interface of the health port', '127.0.0.1')
     .action(async (flags: ServerFlags, command: Command) => {
       const stopSignal = waitForStopSignal();
       try {
@@ -56,9 +64,25 @@ async function serve(
     await app.close().catch(() => undefined);
     throw error;
   }
+  const health =
+    flags.healthPort === undefined
+      ? undefined
+      : await servePlainHttp(flags.healthHost, flags.healthPort, healthRoutes(server)).catch(
+          async (error: unknown) => {
+            await server.close();
+            await app.close().catch(() => undefined);
+            throw error;
+          },
+        );
   console.log(banner(app, selection));
+  if (health) {
+    console.log(
+      `karafka: health on http://${flags.healthHost}:${health.port}/health/ready and /health/live`,
+    );
+  }
 
   const signal = await stopSignal;
+  await health?.close();
   console.log(`karafka: ${signal} received, stopping (a second signal forces the exit)...`);
   const { forced } = await server.close();
   await app.close();
@@ -103,10 +127,21 @@ function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } 
     process.on(signal, handler);
     return [signal, handler] as const;
   });
+  // A signal that arrived while the CLI was loading (held by bin/karafka.js) stops it now.
+  const early = releaseHeldSignals();
+  if (early) handlers.find(([signal]) => signal === early)?.[1]();
   return {
     promise,
     dispose: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)),
   };
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port number (0-65535)`);
+  }
+  return port;
 }
 
 function list(value: string): string[] {

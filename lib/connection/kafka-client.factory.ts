@@ -3,6 +3,7 @@ import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { isRetriableStartup } from './retriable-startup.js';
+import { explainConnectionFailure } from './connection-failure.js';
 
 /** kafkajs logs through Nest's Logger (context KafkaJS), so one logger configuration rules the whole app. */
 export const nestLogCreator: logCreator = () => {
@@ -39,5 +40,10 @@ export class KafkaClientFactory {
       logLevel: logLevel.WARN,
       logCreator: nestLogCreator,
     });
+  }
+
+  /** A connection failure as an error that says what to fix (SASL, TLS), without secrets. */
+  explainFailure(error: unknown, who: string): unknown {
+    return explainConnectionFailure(error, this.config.kafka, who);
   }
 }

@@ -5,6 +5,11 @@ export { KarafkaConfigurationError } from '../config/karafka-configuration.error
 export { KarafkaRoutingError } from '../routing/routing.error.js';
 export { MessageDeserializationError } from '../messages/message-deserialization.error.js';
 export { ResponderDeliveryError, ResponderUsageError } from '../responders/responder.error.js';
+export {
+  KafkaAuthenticationError,
+  KafkaTlsError,
+  OffsetCommitError,
+} from '../connection/connection.error.js';
 export { UnknownEventError } from '../instrumentation/unknown-event.error.js';
 export {
   DeliveryFailedError,

@@ -11,6 +11,8 @@ export class PartitionCoordinator {
   /** Consecutive failed `consume` calls; reset by a success. */
   attempt = 0;
   private backingOff = false;
+  /** When the current backoff streak began (epoch ms); cleared by a success. */
+  backingOffSince?: number;
   private consumerPaused = false;
   private resumeTimer?: NodeJS.Timeout;
   private consumerResumeTimer?: NodeJS.Timeout;
@@ -77,6 +79,7 @@ export class PartitionCoordinator {
 
   succeeded(): void {
     this.attempt = 0;
+    this.backingOffSince = undefined;
   }
 
   /** A `consume` call failed: count it and drop the seek it may have asked for. */
@@ -128,6 +131,7 @@ export class PartitionCoordinator {
     const monitor = this.host.monitor;
     const timeout = backoffDelay(this.attempt, this.host.config.pause);
     this.backingOff = true;
+    this.backingOffSince ??= Date.now();
     this.host.pausePartition(this.kafkaTopic, this.ref.partition);
     this.host.seek(this.kafkaTopic, this.ref.partition, retryFrom);
     monitor.publish('consumer.consuming.pause', {

@@ -28,6 +28,10 @@ export class PartitionExecutor {
   private readonly runtime: ConsumerRuntime;
   private readonly coordinator: PartitionCoordinator;
   private readonly scope: PartitionScope;
+  /** High watermark of the last fetched batch (the runtime snapshot's lag). */
+  highWatermark?: string;
+  /** Start of the `consume` call in progress (epoch ms), for health's stuck-consume check. */
+  consumingSince?: number;
 
   constructor(
     readonly route: Route,
@@ -60,6 +64,7 @@ export class PartitionExecutor {
     coordinator.received(list[0]!.offset);
     this.pendingMark = undefined;
     this.publishReceived(batch, list.length);
+    this.highWatermark = batch.highWatermark;
 
     // kafkajs has no background heartbeat while eachBatch runs: keep the membership alive.
     const heartbeat = setInterval(
@@ -148,26 +153,44 @@ export class PartitionExecutor {
     if (payload) monitor.publish('consumer.consume', payload);
 
     const started = performance.now();
+    this.consumingSince = Date.now();
     try {
-      const instance = this.instance ?? (await this.createInstance());
-      this.responses = undefined;
-      await instance.consume(messages);
-      if (this.route.responders.length || this.responses) {
-        // Responses are validated for this call (once, inside deliver), then delivered before
-        // anything is marked.
-        const responses = this.responses ?? new ResponseBuffer();
-        await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
-      }
+      const tracing = this.host.tracing;
+      if (tracing) await tracing.wrapConsume(messages, () => this.consumeAndRespond(messages));
+      else await this.consumeAndRespond(messages);
     } catch (error) {
+      this.consumingSince = undefined;
       await this.fail(error, list);
       return false;
     } finally {
+      this.consumingSince = undefined;
       this.responses = undefined;
       if (!this.route.persistent) this.instance = undefined;
     }
     if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
     this.coordinator.succeeded();
     return true;
+  }
+
+  /** `consume`, then its responses: validated for this call (once, inside deliver) and delivered before anything is marked. */
+  private async consumeAndRespond(messages: Messages): Promise<void> {
+    const instance = this.instance ?? (await this.createInstance());
+    this.responses = undefined;
+    await instance.consume(messages);
+    if (this.route.responders.length || this.responses) {
+      const responses = this.responses ?? new ResponseBuffer();
+      await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
+    }
+  }
+
+  /** Since when the partition waits out a backoff (epoch ms). */
+  get backingOffSince(): number | undefined {
+    return this.coordinator.backingOffSince;
+  }
+
+  /** Consecutive failed `consume` calls. */
+  get attempt(): number {
+    return this.coordinator.attempt;
   }
 
   private async fail(error: unknown, list: readonly Message[]): Promise<void> {

@@ -17,6 +17,8 @@ export class ProducerConnection {
   constructor(
     private readonly kafka: () => Kafka,
     private readonly settings: Required<ProducerSettings>,
+    /** Turns a failed connect into an error that says what to fix (SASL, TLS). */
+    private readonly explain: (error: unknown) => unknown = (error) => error,
   ) {}
 
   assertOpen(): void {
@@ -63,7 +65,11 @@ export class ProducerConnection {
       retry: { retries },
       allowAutoTopicCreation: true,
     });
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      throw this.explain(error);
+    }
     return client;
   }
 }

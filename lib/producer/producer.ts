@@ -1,12 +1,13 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { RecordMetadata } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
 import { Monitor } from '../instrumentation/monitor.js';
-import { KARAFKA_CONFIG, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import { KARAFKA_CONFIG, KARAFKA_SERIALIZER, KARAFKA_TRACING } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { Serializer } from '../serialization/serialization.interfaces.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
 import type { AsyncBatch } from './async-batch.js';
 import { AsyncQueue } from './async-queue.js';
 import { groupByTopic, recordDelivery } from './delivery.js';
@@ -42,6 +43,8 @@ interface SharedState {
   readonly monitor: Monitor;
   readonly config: KarafkaConfig['producer'];
   readonly variants: Map<string, Producer>;
+  /** Set when tracing is on: every message gets a publish span and carries its context. */
+  readonly tracing?: TracingHooks;
   closing?: Promise<void>;
 }
 
@@ -72,11 +75,16 @@ export class Producer implements OnApplicationShutdown {
     topicMapper: TopicMapper,
     @Inject(KARAFKA_SERIALIZER) serializer: Serializer,
     clientFactory: KafkaClientFactory,
+    @Optional() @Inject(KARAFKA_TRACING) tracing?: TracingHooks,
   ) {
     const producerConfig = config.producer;
     const middleware = new ProducerMiddlewareChain();
     const shared: SharedState = {
-      connection: new ProducerConnection(() => clientFactory.create('producer'), producerConfig),
+      connection: new ProducerConnection(
+        () => clientFactory.create('producer'),
+        producerConfig,
+        (error) => clientFactory.explainFailure(error, 'The producer'),
+      ),
       preparer: new MessagePreparer(
         middleware,
         topicMapper,
@@ -87,6 +95,7 @@ export class Producer implements OnApplicationShutdown {
       monitor,
       config: producerConfig,
       variants: new Map(),
+      tracing,
     };
     this.attach(shared, sendSettings(producerConfig, {}, producerConfig.idempotent));
   }
@@ -129,7 +138,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends one message; resolves with its report once the broker acknowledged it. */
   async produceSync(message: ProducerMessage): Promise<DeliveryReport> {
     this.shared.connection.assertOpen();
-    const outgoing = await this.shared.preparer.prepare(message);
+    const outgoing = await this.traced(this.shared.preparer.prepare(message));
     const started = performance.now();
     const [report] = await this.sendNow([outgoing], 'producer.produce_sync.error');
     const { monitor } = this.shared;
@@ -146,7 +155,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends messages (to any topics) in one request; all are validated before any is sent. */
   async produceManySync(messages: readonly ProducerMessage[]): Promise<DeliveryReport[]> {
     this.shared.connection.assertOpen();
-    const outgoing = await this.shared.preparer.prepareMany(messages);
+    const outgoing = await this.tracedMany(this.shared.preparer.prepareMany(messages));
     if (outgoing.length === 0) return [];
     const started = performance.now();
     const reports = await this.sendNow(outgoing, 'producer.produce_sync.error');
@@ -169,7 +178,7 @@ export class Producer implements OnApplicationShutdown {
    */
   produceAsync(message: ProducerMessage): DeliveryHandle {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepare(message);
+    const outgoing = this.traced(this.shared.preparer.prepare(message));
     if (isThenable(outgoing) || this.lane.busy) {
       const handle = new LaneDeliveryHandle();
       this.lane.add(
@@ -189,7 +198,7 @@ export class Producer implements OnApplicationShutdown {
   /** Queues messages (all validated first); returns one handle per message, in order. */
   produceManyAsync(messages: readonly ProducerMessage[]): DeliveryHandle[] {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
+    const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
     if (isThenable(outgoing) || this.lane.busy) {
       const handles = messages.map(() => new LaneDeliveryHandle());
       this.lane.add(
@@ -215,14 +224,14 @@ export class Producer implements OnApplicationShutdown {
    */
   buffer(message: ProducerMessage): number {
     this.shared.connection.assertOpen();
-    this.buffered.push(pendingSafe(this.shared.preparer.prepare(message)));
+    this.buffered.push(pendingSafe(this.traced(this.shared.preparer.prepare(message))));
     return this.buffered.length;
   }
 
   /** Validates and collects messages (all or none). Returns how many are buffered. */
   bufferMany(messages: readonly ProducerMessage[]): number {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
+    const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
     if (isThenable(outgoing)) {
       // Keeps the all-or-nothing rule: one failure fails every message of the call at flush.
       for (let i = 0; i < messages.length; i++) {
@@ -325,6 +334,35 @@ export class Producer implements OnApplicationShutdown {
     shared.variants.set(settings.key, this);
   }
 
+  /**
+   * Tracing on: the message's publish span starts where the app produced it (its context is the
+   * parent). A message whose serializer is async is traced once serialized, in the same async
+   * context (OpenTelemetry's context follows the promise).
+   */
+  private traced(
+    message: OutgoingMessage | Promise<OutgoingMessage>,
+  ): OutgoingMessage | Promise<OutgoingMessage> {
+    if (!this.shared.tracing) return message;
+    return isThenable(message) ? message.then((ready) => this.trace(ready)) : this.trace(message);
+  }
+
+  private tracedMany(
+    messages: OutgoingMessage[] | Promise<OutgoingMessage[]>,
+  ): OutgoingMessage[] | Promise<OutgoingMessage[]> {
+    if (!this.shared.tracing) return messages;
+    const traceAll = (ready: OutgoingMessage[]) => {
+      for (const message of ready) this.trace(message);
+      return ready;
+    };
+    return isThenable(messages) ? messages.then(traceAll) : traceAll(messages);
+  }
+
+  private trace(message: OutgoingMessage): OutgoingMessage {
+    const tracing = this.shared.tracing;
+    if (tracing) message.traced(tracing.startPublish(message));
+    return message;
+  }
+
   private takeBuffer(): Array<OutgoingMessage | Promise<OutgoingMessage>> {
     const messages = this.buffered;
     this.buffered = [];
@@ -378,6 +416,7 @@ export class Producer implements OnApplicationShutdown {
     const topicMessages = groupByTopic(messages);
     const { connection, monitor } = this.shared;
     const sentAt = Date.now();
+    const started = performance.now();
     let response: RecordMetadata[];
     try {
       const client = await connection.connect();
@@ -390,6 +429,7 @@ export class Producer implements OnApplicationShutdown {
       );
     } catch (error) {
       const failure = deliveryError(error, messages);
+      if (this.shared.tracing) for (const message of messages) message.settled(failure);
       monitor.publish('error.occurred', {
         type: errorType,
         error: failure,
@@ -399,18 +439,22 @@ export class Producer implements OnApplicationShutdown {
     }
     recordDelivery(topicMessages, response, sentAt);
     const reports = messages.map((message) => message.report());
+    if (this.shared.tracing) for (const message of messages) message.settled();
     if (monitor.hasListeners('message.acknowledged')) {
-      for (const report of reports) monitor.publish('message.acknowledged', { report });
+      const latency = performance.now() - started;
+      for (const report of reports) monitor.publish('message.acknowledged', { report }, latency);
     }
     return reports;
   }
 
   /** The background queue's sender: settles the batch, never rejects. */
   private async sendBatch(batch: AsyncBatch): Promise<void> {
-    const { connection, monitor } = this.shared;
+    const { connection, monitor, tracing } = this.shared;
+    let started: number;
     try {
       const client = await connection.connect();
       const sentAt = Date.now();
+      started = performance.now();
       const response = await client.sendBatch({
         topicMessages: batch.toTopicMessages(),
         acks: this.settings.acks,
@@ -420,6 +464,7 @@ export class Producer implements OnApplicationShutdown {
     } catch (error) {
       const failure = deliveryError(error, batch.messages);
       batch.fail(failure);
+      if (tracing) for (const message of batch.messages) message.settled(failure);
       monitor.publish('error.occurred', {
         type: 'producer.produce_async.error',
         error: failure,
@@ -427,8 +472,15 @@ export class Producer implements OnApplicationShutdown {
       });
       return;
     }
+    if (tracing) {
+      batch.reports(); // records the offsets the spans report
+      for (const message of batch.messages) message.settled();
+    }
     if (monitor.hasListeners('message.acknowledged')) {
-      for (const report of batch.reports()) monitor.publish('message.acknowledged', { report });
+      const latency = performance.now() - started;
+      for (const report of batch.reports()) {
+        monitor.publish('message.acknowledged', { report }, latency);
+      }
     }
   }
 

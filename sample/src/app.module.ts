@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { KarafkaModule } from 'nestjs-karafka';
+import { KarafkaMetricsModule } from 'nestjs-karafka/metrics';
 import { CartsModule } from './carts/carts.module.js';
+import { HealthModule } from './health/health.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
 import { karafkaOptions } from './karafka.config.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -16,12 +18,15 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
 @Module({
   imports: [
     KarafkaModule.forRootAsync({ useFactory: () => karafkaOptions() }),
+    // GET /metrics in the Prometheus text format; lag of idle or paused partitions every 10 s.
+    KarafkaMetricsModule.forRoot({ lagInterval: 10_000, defaultMetrics: true }),
     CartsModule,
     OrdersModule,
     StatsModule,
     WebhooksModule,
     InventoryModule,
     MetricsModule,
+    HealthModule,
   ],
 })
 export class AppModule {}

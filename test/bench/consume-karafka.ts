@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KarafkaModule } from '../../lib/karafka.module.js';
 import type { Messages } from '../../lib/messages/messages.js';
@@ -9,6 +9,25 @@ import type { BenchPayload } from './payload.js';
 import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
 
+/** Tracing (the real SDK, spans kept in memory) and Prometheus metrics, as production runs them. */
+async function observability(): Promise<{ imports: DynamicModule[]; stop(): Promise<void> }> {
+  const { InMemorySpanExporter, SimpleSpanProcessor } =
+    await import('@opentelemetry/sdk-trace-base');
+  const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
+  const { KarafkaTracingModule } = await import('../../lib/tracing/index.js');
+  const { KarafkaMetricsModule } = await import('../../lib/metrics/index.js');
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  provider.register();
+  return {
+    imports: [KarafkaTracingModule.forRoot(), KarafkaMetricsModule.forRoot()],
+    stop: async () => {
+      if (!exporter.getFinishedSpans().length) throw new Error('tracing recorded no span');
+      await provider.shutdown();
+    },
+  };
+}
+
 /**
  * nestjs-karafka as a user writes it: one @Consumer class whose consume reads every payload
  * (JSON, deserialized lazily by the framework). batch: true gets the fetched batch of a
@@ -16,7 +35,12 @@ import { startRssSampler, ThroughputMeter } from './stats.js';
  * holds Avro in the schema registry's wire format, decoded by SchemaRegistryDeserializer
  * (async: the batch is decoded before consume; the schema is fetched once and cached).
  */
-export async function consumeKarafka(input: TaskInput, batch: boolean): Promise<ThroughputResult> {
+export async function consumeKarafka(
+  input: TaskInput,
+  batch: boolean,
+  observed = false,
+): Promise<ThroughputResult> {
+  const extras = observed ? await observability() : undefined;
   const rss = startRssSampler();
   const meter = new ThroughputMeter(input.messages);
   let calls = 0;
@@ -60,6 +84,7 @@ export async function consumeKarafka(input: TaskInput, batch: boolean): Promise<
       ...(registry && typeof registryUrl === 'string'
         ? [registry.SchemaRegistryModule.forRoot({ url: registryUrl })]
         : []),
+      ...(extras?.imports ?? []),
     ],
     providers: [BenchConsumer],
   })
@@ -72,5 +97,6 @@ export async function consumeKarafka(input: TaskInput, batch: boolean): Promise<
   await meter.done;
   const peak = rss.stop();
   await app.close();
+  await extras?.stop();
   return meter.result(peak, { consumeCalls: calls, checksum });
 }

@@ -38,7 +38,8 @@ const log = (line: string): void => {
 function describe(planned: PlannedTask, result: unknown): string {
   if (planned.kind === 'consume' || planned.kind === 'produce') {
     const r = result as ThroughputResult;
-    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB)`;
+    const cpu = r.cpuUsPerMessage ? `, CPU ${r.cpuUsPerMessage} µs/msg` : '';
+    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB${cpu})`;
   }
   if (planned.kind === 'latency') {
     const r = result as LatencyResult;

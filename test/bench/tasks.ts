@@ -50,6 +50,12 @@ export const PLAN: PlannedTask[] = [
     options: { avro: true },
   },
   {
+    label: 'karafka-batch-observed',
+    kind: 'consume',
+    task: 'consume.karafka-batch-observed',
+    title: 'batch: true + tracing (OTel SDK, in-memory exporter) + Prometheus metrics',
+  },
+  {
     label: 'karafka-single',
     kind: 'consume',
     task: 'consume.karafka-single',

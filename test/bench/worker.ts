@@ -19,6 +19,8 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
   'consume.karafka-batch-avro': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
+  'consume.karafka-batch-observed': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, true),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),

@@ -278,6 +278,39 @@ describe('the sample shop, end to end on a real broker', () => {
     expect(body.messagesConsumed.orders_placed).toBeGreaterThan(0);
   });
 
+  it('exposes Prometheus metrics at /metrics, with consumed messages and lag per partition', async () => {
+    const id = cartId();
+    await http().post(`/carts/${id}/items`).send({ item: 'Book' }).expect(202);
+    await eventually(
+      async () => (await http().get('/metrics')).text.includes('karafka_messages_consumed_total{'),
+      30_000,
+      'consumed messages in /metrics',
+    );
+    const response = await http().get('/metrics').expect(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.text).toMatch(
+      /karafka_messages_consumed_total\{group="[^"]+",topic="cart_events",partition="\d"\} \d+/,
+    );
+    expect(response.text).toMatch(
+      /karafka_consumer_lag\{group="[^"]+",topic="cart_events",partition="\d"\} \d+/,
+    );
+    expect(response.text).toContain('# TYPE karafka_consume_duration_seconds histogram');
+    expect(response.text).toContain('process_cpu_seconds_total'); // defaultMetrics: true
+  });
+
+  it('answers the probes at /health/ready and /health/live', async () => {
+    await eventually(
+      async () => (await http().get('/health/ready')).status === 200,
+      30_000,
+      'ready',
+    );
+    const { body } = await http().get('/health/ready').expect(200);
+    expect(body.status).toBe('ok');
+    expect(body.details.kafka.status).toBe('up');
+    expect(body.details.kafka.groups).toHaveLength(4);
+    await http().get('/health/live').expect(200);
+  });
+
   it('prints the flow the README shows', () => {
     expect(describeFlow(app.get(RouteRegistry).table.routes)).toBe(
       [
