@@ -86,6 +86,7 @@ describe('the public API (lib/index.ts)', () => {
     expect(Object.keys(devBroker).sort()).toEqual([
       'DEFAULT_BROKER_PORT',
       'DEFAULT_KAFKA_VERSION',
+      'DEFAULT_SECURE_USER',
       'DevBroker',
       'DevBrokerError',
     ]);
