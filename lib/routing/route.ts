@@ -5,11 +5,14 @@ import type { Message } from '../messages/message.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
+import type { StandardSchemaV1 } from '../validation/standard-schema.js';
 import type { TopicDeclaration } from './consumer-options.js';
 
 /** A declared response topic, with its serializer resolved. */
 export interface ResolvedResponder extends ResponderDeclaration {
   readonly serializer: Serializer;
+  /** The topic in Kafka (the topic mapper's `outgoing(topic)`); serializers may depend on it. */
+  readonly kafkaTopic?: string;
 }
 
 /** A route's virtual partitions, with the default partitioner (the message key) filled in. */
@@ -38,7 +41,8 @@ export interface Route {
   readonly initialOffset: InitialOffset;
   readonly manualOffsets: boolean;
   readonly deserializer: Deserializer;
-  readonly payload?: Type<object>;
+  /** The payload check: a DTO class or a Standard Schema. */
+  readonly payload?: Type<object> | StandardSchemaV1;
   readonly config?: TopicDeclaration;
   /** Dead letter queue, with maxRetries resolved. */
   readonly deadLetter?: { readonly topic: string; readonly maxRetries: number };

@@ -183,6 +183,7 @@ export class RoutesExplorer implements OnModuleInit {
     for (const declaration of declarations) {
       responders.push({
         ...declaration,
+        kafkaTopic: this.topicMapper.outgoing(declaration.topic),
         serializer: declaration.serializer
           ? await instantiate<Serializer>(declaration.serializer, moduleRef)
           : this.defaultSerializer,
