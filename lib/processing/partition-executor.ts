@@ -50,6 +50,16 @@ export class PartitionExecutor {
     return this.coordinator.paused;
   }
 
+  /** Paused by the consumer's `pause()` (or a command acting as the consumer). */
+  get pausedByConsumer(): boolean {
+    return this.coordinator.pausedByConsumer;
+  }
+
+  /** The consumer's own pause/resume/seek, for commands from outside (the web UI). */
+  get controls(): Pick<ConsumerRuntime, 'pause' | 'resume' | 'seek'> {
+    return this.runtime;
+  }
+
   async process(batch: Batch, controls: BatchControls): Promise<void> {
     const context: BatchContext = {
       topic: this.route.topic,
