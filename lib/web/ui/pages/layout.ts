@@ -32,6 +32,7 @@ export function layout(ctx: PageContext, active: string, title: string, body: Sa
         <meta charset="utf-8" />
         <title>${title} · Karafka Web</title>
         <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="${ctx.base}/assets/app.css" />
       </head>
       <body>
