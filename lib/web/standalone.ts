@@ -22,6 +22,7 @@ export interface KarafkaWebServerOptions {
 export interface KarafkaWebServer {
   readonly port: number;
   readonly url: string;
+  /** Stops the HTTP server and the UI's Kafka clients. */
   close(): Promise<void>;
 }
 

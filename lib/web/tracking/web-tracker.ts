@@ -60,6 +60,7 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
     this.topics = { ...DEFAULT_WEB_TOPICS, ...options.topics };
   }
 
+  /** Subscribes to the monitor, creates missing web topics, starts reporting (and commands). */
   async onModuleInit(): Promise<void> {
     if (this.options.tracking === false) return;
     const { monitor } = this;
@@ -217,6 +218,7 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /** Publishes a last report (status stopped) and disconnects. */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     this.unsubscribe.splice(0).forEach((off) => off());

@@ -12,7 +12,7 @@ export function showPayload(
   const truncated = value.length > MAX_SHOWN_BYTES;
   const shown = truncated ? value.subarray(0, MAX_SHOWN_BYTES) : value;
   const text = shown.toString('utf8');
-  const binary = text.includes('\uFFFD') || /[\u0000-\u0008\u000E-\u001F]/.test(text);
+  const binary = text.includes('\uFFFD') || hasControlBytes(shown);
   if (view === 'hex' || (binary && view !== 'raw')) {
     return { text: hexDump(shown), kind: binary ? 'binary' : 'text', truncated };
   }
@@ -45,4 +45,12 @@ function hexDump(value: Buffer): string {
     lines.push(`${i.toString(16).padStart(8, '0')}  ${hex.padEnd(47)}  ${ascii}`);
   }
   return lines.join('\n');
+}
+
+/** Control bytes other than tab/newline/carriage return mean binary, not text. */
+function hasControlBytes(value: Buffer): boolean {
+  for (const byte of value) {
+    if (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13) return true;
+  }
+  return false;
 }
