@@ -231,6 +231,20 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     expect(incidents).toEqual([]);
   });
 
+  it('commands: seek a partition back from the browser, the process consumes from there again', async () => {
+    const before = consumed.length;
+    await page.goto(`${base}/health`);
+    await page.fill(`#partition-${orders}-1 input[name=offset]`, '0');
+    await page.click(`#partition-${orders}-1 >> button:text("Seek")`);
+    expect(await text('#flash')).toContain('Command sent');
+    await eventually(
+      () => consumed.slice(before).some((c) => c.partition === 1 && c.value === '{"id":2}'),
+      30_000,
+      'partition 1 consumed again from offset 0',
+    );
+    expect(incidents).toEqual([]);
+  });
+
   it('refuses a POST without the CSRF token', async () => {
     const response = await fetch(`${base}/commands`, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { html, num } from '../html.js';
 import type { WebState } from '../web-state.js';
-import { layout, postForm, type PageContext } from './layout.js';
+import { layout, type PageContext } from './layout.js';
 
 /** A `consume` running longer than this is shown as stuck. */
 const STUCK_MS = 60_000;
@@ -63,8 +63,7 @@ export function healthPage(ctx: PageContext, state: WebState): string {
                       ? html`<td>
                           ${
                             row.ownerAcceptsCommands
-                              ? html`${postForm(ctx, 'commands', { process: row.owner, group, topic: row.topic, partition: row.partition, action: row.state === 'paused' ? 'resume' : 'pause' }, row.state === 'paused' ? 'Resume' : 'Pause')}
-                                ${postForm(ctx, 'commands', { process: row.owner, group, topic: row.topic, partition: row.partition, action: 'seek' }, 'Seek', html`<input name="offset" size="8" placeholder="offset" required pattern="[0-9]+" /> `)}`
+                              ? commandForm(ctx, group, row)
                               : html`<span class="muted">process has commands off</span>`
                           }
                         </td>`
@@ -87,4 +86,32 @@ function rowsOf(report: ReturnType<WebState['processes']>[number]) {
       ownerAcceptsCommands: report.commands,
     })),
   );
+}
+
+/** One form per partition (pages with hundreds of partitions stay small): pause/resume or seek. */
+function commandForm(
+  ctx: PageContext,
+  group: string,
+  row: { owner: string; topic: string; partition: number; state: string },
+) {
+  const toggle = row.state === 'paused' ? 'resume' : 'pause';
+  return html`<form class="inline" method="post" action="${ctx.base}/commands">
+    <input type="hidden" name="_csrf" value="${ctx.csrf}" /><input
+      type="hidden"
+      name="process"
+      value="${row.owner}"
+    /><input type="hidden" name="group" value="${group}" /><input
+      type="hidden"
+      name="topic"
+      value="${row.topic}"
+    /><input type="hidden" name="partition" value="${row.partition}" /><button
+      name="action"
+      value="${toggle}"
+      formnovalidate
+    >
+      ${toggle === 'pause' ? 'Pause' : 'Resume'}
+    </button>
+    <input name="offset" size="8" placeholder="offset" pattern="[0-9]+" />
+    <button name="action" value="seek">Seek</button>
+  </form>`;
 }
