@@ -27,9 +27,7 @@ describe('payloads in the explorer', () => {
     });
     const binary = showPayload(Buffer.from([0, 1, 2, 0xff, 0x41]), 'pretty');
     expect(binary.kind).toBe('binary');
-    expect(binary.text).toBe(
-      '00000000  00 01 02 ff 41                                       ....A',
-    );
+    expect(binary.text).toBe(`00000000  ${'00 01 02 ff 41'.padEnd(47)}  ....A`);
     expect(showPayload(null, 'pretty').kind).toBe('null');
   });
 
