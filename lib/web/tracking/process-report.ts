@@ -81,7 +81,10 @@ export interface ErrorReport {
   message: string;
   stack?: string;
   group?: string;
+  /** Route topic. */
   topic?: string;
+  /** The topic in Kafka (the explorer's link), when a route maps it. */
+  kafkaTopic?: string;
   partition?: number;
   offset?: string;
   consumer?: string;

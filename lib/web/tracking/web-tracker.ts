@@ -175,6 +175,8 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
       stack: error instanceof Error ? error.stack?.slice(0, 20_000) : undefined,
       group: payload.group,
       topic: payload.topic,
+      kafkaTopic: this.routes.find((r) => r.group === payload.group && r.topic === payload.topic)
+        ?.kafkaTopic,
       partition: payload.partition,
       offset: offsetOf(error),
       consumer: payload.consumer,

@@ -42,7 +42,7 @@ export function errorsPage(ctx: PageContext, state: WebState, limit = 100): stri
                     ${
                       e.topic !== undefined
                         ? html`${e.group ?? ''} ${e.consumer ?? ''}<br /><a
-                              href="${ctx.base}/explorer/${encodeURIComponent(e.topic)}${e.partition === undefined ? '' : `/${e.partition}`}${e.offset === undefined ? '' : `/${e.offset}`}"
+                              href="${ctx.base}/explorer/${encodeURIComponent(e.kafkaTopic ?? e.topic)}${e.partition === undefined ? '' : `/${e.partition}`}${e.offset === undefined ? '' : `/${e.offset}`}"
                               >${e.topic}${e.partition === undefined ? '' : `/${e.partition}`}${e.offset === undefined ? '' : `@${e.offset}`}</a
                             >`
                         : '–'
