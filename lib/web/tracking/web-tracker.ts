@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Consumer, Producer as KafkaProducer } from 'kafkajs';
+import { Partitioners, type Consumer, type Producer as KafkaProducer } from 'kafkajs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { KARAFKA_CONFIG } from '../../karafka.constants.js';
@@ -81,7 +81,11 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
       }),
     );
     const kafka = this.clients.create('web');
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    // An explicit partitioner: kafkajs warns at start without one.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     const admin = kafka.admin();
     try {
       await admin.connect();

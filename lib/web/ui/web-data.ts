@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type {
   ErrorReport,
   ProcessReport,
@@ -49,7 +49,11 @@ export class WebData {
 
   async start(): Promise<void> {
     await ensureWebTopics(await this.admin(), this.topics);
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    // An explicit partitioner: kafkajs warns at start without one.
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.producer.connect();
     // A group of its own without commits: every UI instance reads everything, the broker
     // forgets the group when the UI stops.
