@@ -66,6 +66,7 @@ export {
 
 // Runtime state and health (what nestjs-karafka/metrics and /health read)
 export type { KarafkaRuntimeSnapshot } from './server/runtime-snapshot.js';
+export type { PartitionCommand } from './server/partition-command.js';
 export type {
   ConsumerGroupSnapshot,
   ConsumerGroupState,

@@ -137,6 +137,16 @@ describe('the public API (lib/index.ts)', () => {
       'KarafkaHealthModule',
     ]);
   });
+
+  it('the web UI has an entry point of its own', async () => {
+    expect(Object.keys(await import('../lib/web/index.js')).sort()).toEqual([
+      'DEFAULT_WEB_TOPICS',
+      'KarafkaWebModule',
+      'WebTracker',
+      'ensureWebTopics',
+      'serveKarafkaWeb',
+    ]);
+  });
 });
 
 describe('the package entry points (package.json "exports", built dist/)', () => {
@@ -156,5 +166,7 @@ describe('the package entry points (package.json "exports", built dist/)', () =>
     expect(tracing.KarafkaTracingModule).toBeTypeOf('function');
     expect(metrics.KarafkaMetricsModule).toBeTypeOf('function');
     expect(health.KarafkaHealthIndicator).toBeTypeOf('function');
+    const web = (await import('nestjs-karafka/web')) as Record<string, unknown>;
+    expect(web.KarafkaWebModule).toBeTypeOf('function');
   });
 });

@@ -101,6 +101,16 @@ export class PartitionExecutor {
     return this.coordinator.paused;
   }
 
+  /** Paused by the consumer's `pause()` (or a command acting as the consumer). */
+  get pausedByConsumer(): boolean {
+    return this.coordinator.pausedByConsumer;
+  }
+
+  /** The consumer's own pause/resume/seek, for commands from outside (the web UI). */
+  get consumerControls(): Pick<ConsumerRuntime, 'pause' | 'resume' | 'seek'> {
+    return this.main.runtime;
+  }
+
   async process(batch: Batch, controls: BatchControls): Promise<void> {
     const context: { -readonly [K in keyof BatchContext]: BatchContext[K] } = {
       topic: this.route.topic,

@@ -25,6 +25,7 @@ import { Producer } from '../producer/producer.js';
 import { ConsumingStop } from '../processing/consuming-stop.js';
 import { RoutesExplorer } from '../routing/routes-explorer.js';
 import type { TracingHooks } from '../tracing/tracing-hooks.js';
+import type { PartitionCommand } from './partition-command.js';
 import type { KarafkaRuntimeSnapshot, KarafkaServerStatus } from './runtime-snapshot.js';
 
 export type { KarafkaServerStatus };
@@ -209,6 +210,18 @@ export class KarafkaServer
       takenAt: new Date(),
       groups: this.listeners.map((listener) => listener.snapshot()),
     };
+  }
+
+  /**
+   * Pauses, resumes or seeks one partition assigned to this process, as its consumer's own
+   * `pause()`/`resume()`/`seek()` would (the web UI's commands). Resolves false when no group
+   * of this process has the partition assigned.
+   */
+  command(command: PartitionCommand): boolean {
+    const listener = this.listeners.find((candidate) => candidate.group.id === command.group);
+    if (!listener) return false;
+    const kafkaTopic = this.topicMapper.outgoing(command.topic);
+    return listener.command(kafkaTopic, command.partition, command.action, command.offset);
   }
 
   /**
