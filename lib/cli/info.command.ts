@@ -105,6 +105,9 @@ function routeOptions(route: Route): Record<string, unknown> {
     manualOffsets: route.manualOffsets,
     deserializer: route.deserializer.constructor.name,
   };
+  if (route.pattern) {
+    options.handler = `${route.pattern.kind === 'event' ? '@EventPattern' : '@MessagePattern'} (Nest)`;
+  }
   if (route.kafkaTopic !== route.topic) options.kafkaTopic = route.kafkaTopic;
   if (route.payload) options.payload = route.payload.name;
   if (route.config) options.topicConfig = masked(route.config);

@@ -94,7 +94,7 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     let by = 'nest';
     @Controller()
     class OrdersController {
-      @EventPattern(topic)
+      @EventPattern<string>(topic)
       onOrder(@Payload() order: { id: number }): void {
         seen.push({ id: order.id, by });
       }
@@ -147,22 +147,22 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
       [];
     @Controller()
     class MathController {
-      @MessagePattern(sum)
+      @MessagePattern<string>(sum)
       async sum(@Payload() numbers: number[]): Promise<{ total: number }> {
         return { total: numbers.reduce((a, b) => a + b, 0) };
       }
 
-      @MessagePattern(count)
+      @MessagePattern<string>(count)
       count(@Payload() { upTo }: { upTo: number }) {
         return from(Array.from({ length: upTo }, (_, i) => ({ i: i + 1 })));
       }
 
-      @MessagePattern(fail)
+      @MessagePattern<string>(fail)
       fail(): never {
         throw new RpcException({ code: 'E_NOPE', message: 'no such account' });
       }
 
-      @EventPattern(audit)
+      @EventPattern<string>(audit)
       audit(@Payload() payload: unknown, @Ctx() context: KafkaContext): void {
         audited.push({
           payload,
@@ -213,13 +213,13 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     const paid: number[] = [];
     @Controller()
     class MixedController {
-      @EventPattern(readings)
+      @EventPattern<string>(readings)
       @KarafkaRoute({ batch: true })
       onReadings(@Payload() payloads: { n: number }[], @Ctx() context: KarafkaKafkaContext): void {
         batches.push({ payloads, size: context.messages.size });
       }
 
-      @EventPattern(payments)
+      @EventPattern<string>(payments)
       @KarafkaRoute({ deadLetter: { topic: dlq, maxRetries: 1 } })
       onPayment(@Payload() payment: { amount: number }): void {
         if (payment.amount < 0) throw new Error('negative amount');
