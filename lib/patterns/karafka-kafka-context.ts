@@ -22,8 +22,13 @@ export class KarafkaKafkaContext extends KafkaContext {
     /** The messages of this call: one, or the fetched batch with `batch: true`. */
     readonly messages: Messages,
   ) {
-    super([message, partition, topic, consumer, heartbeat, producer] as unknown as ConstructorParameters<
-      typeof KafkaContext
-    >[0]);
+    super([
+      message,
+      partition,
+      topic,
+      consumer,
+      heartbeat,
+      producer,
+    ] as unknown as ConstructorParameters<typeof KafkaContext>[0]);
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { KafkaParser } from '@nestjs/microservices';
-import type { DeserializationInput, Deserializer } from '../serialization/serialization.interfaces.js';
+import type {
+  DeserializationInput,
+  Deserializer,
+} from '../serialization/serialization.interfaces.js';
 
 /**
  * The default deserializer of pattern handlers: what Nest's Kafka transport does with a value

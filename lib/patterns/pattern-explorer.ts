@@ -132,8 +132,8 @@ export function explorePatternHandlers(
 }
 
 function routeOptions(callback: object, owner: string): KarafkaRouteOptions {
-  const options = (Reflect.getMetadata(KARAFKA_ROUTE_METADATA, callback) ?? {}) as
-    KarafkaRouteOptions;
+  const options = (Reflect.getMetadata(KARAFKA_ROUTE_METADATA, callback) ??
+    {}) as KarafkaRouteOptions;
   if (typeof options !== 'object' || options === null) {
     throw new KarafkaRoutingError(`${owner}: @KarafkaRoute takes an options object.`);
   }

@@ -1,8 +1,4 @@
-import {
-  KafkaHeaders,
-  KafkaRetriableException,
-  type MessageHandler,
-} from '@nestjs/microservices';
+import { KafkaHeaders, KafkaRetriableException, type MessageHandler } from '@nestjs/microservices';
 import { defer, isObservable, of, type Observable } from 'rxjs';
 import type { Producer } from '../producer/producer.js';
 import type { ProducerMessage } from '../producer/producer-message.js';
@@ -23,7 +19,6 @@ export interface ReplyAddress {
   readonly replyPartition?: string;
   readonly producer: Producer;
 }
-
 
 /**
  * Request-reply as Nest's ServerKafka does it, so an unchanged `ClientKafka.send()` gets the

@@ -72,7 +72,8 @@ export function describeFlow(routes: readonly Route[]): string {
     const name =
       topicCounts.get(entry.topic)! > 1 ? `${entry.topic} (group ${entry.group})` : entry.topic;
     if (entry.pattern) {
-      const target = entry.pattern === '@MessagePattern' ? "the request's kafka_replyTopic" : '(nothing)';
+      const target =
+        entry.pattern === '@MessagePattern' ? "the request's kafka_replyTopic" : '(nothing)';
       lines.push(`${name} => ${target}  [${entry.pattern} ${entry.consumer}]`);
       continue;
     }

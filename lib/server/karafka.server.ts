@@ -148,7 +148,8 @@ export class KarafkaServer
     }
     // Pattern routes need the handlers Nest registers when it connects this microservice.
     for (const route of table.routes) {
-      if (route.pattern) this.patternHandlers.handler(route.pattern.pattern, route.consumerClass.name);
+      if (route.pattern)
+        this.patternHandlers.handler(route.pattern.pattern, route.consumerClass.name);
     }
     this.running = true;
     this.stopping = undefined;

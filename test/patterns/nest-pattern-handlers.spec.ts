@@ -123,9 +123,12 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     await eventually(() => seen.length >= 10, 30_000, 'KarafkaServer to handle the rest');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(seen.map((s) => s.id).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(seen.filter((s) => s.by === 'karafka').map((s) => s.id).sort((a, b) => a - b)).toEqual([
-      7, 8, 9, 10,
-    ]);
+    expect(
+      seen
+        .filter((s) => s.by === 'karafka')
+        .map((s) => s.id)
+        .sort((a, b) => a - b),
+    ).toEqual([7, 8, 9, 10]);
     const route = app.get(RouteRegistry).table.routes[0]!;
     expect(route.groupId).toBe(`${base}-server`);
     expect(route.pattern).toEqual({
