@@ -28,7 +28,7 @@ describe('routing @EventPattern / @MessagePattern handlers', () => {
     @Controller()
     class ShopController {
       @EventPattern('orders')
-      onOrder(): void {}
+      onOrder(_data: unknown): void {}
 
       @MessagePattern('prices.get')
       price(): number {
@@ -37,10 +37,10 @@ describe('routing @EventPattern / @MessagePattern handlers', () => {
 
       @EventPattern('clicks')
       @KarafkaRoute({ batch: true, groupId: 'clicks-group', deadLetter: { topic: 'clicks_dlq' } })
-      onClicks(): void {}
+      onClicks(_data: unknown): void {}
 
       @EventPattern('tcp-only', Transport.TCP)
-      onTcp(): void {}
+      onTcp(_data: unknown): void {}
     }
     const candidates = explore(ShopController);
     expect(
@@ -110,7 +110,7 @@ describe('routing @EventPattern / @MessagePattern handlers', () => {
     class Typo {
       @EventPattern('orders')
       @KarafkaRoute({ bacth: true } as never)
-      onOrder(): void {}
+      onOrder(_data: unknown): void {}
     }
     expect(() => explore(Typo)).toThrow(/Typo.onOrder: unknown @KarafkaRoute option\(s\) bacth/);
 
@@ -137,12 +137,12 @@ describe('routing @EventPattern / @MessagePattern handlers', () => {
     @Controller()
     class Audit {
       @EventPattern('orders')
-      log(): void {}
+      log(_data: unknown): void {}
     }
     @Controller()
     class Billing {
       @EventPattern('orders')
-      bill(): void {}
+      bill(_data: unknown): void {}
     }
     expect(explore(Audit, Billing).map((c) => c.topic)).toEqual(['orders']);
   });
