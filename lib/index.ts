@@ -86,6 +86,12 @@ export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base
 export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 export { KarafkaContext } from './enhancers/karafka-context.js';
 
+// Nest's Kafka transport handlers (@EventPattern / @MessagePattern) on KarafkaServer
+export { KarafkaRoute, type KarafkaRouteOptions } from './patterns/karafka-route.decorator.js';
+export { KarafkaKafkaContext } from './patterns/karafka-kafka-context.js';
+export { NestKafkaDeserializer } from './patterns/nest-kafka.deserializer.js';
+export type { PatternHandlerInfo } from './patterns/pattern-consumer.js';
+
 // Responders
 export { Responds } from './responders/responds.decorator.js';
 export type { ResponderDeclaration, RespondsOptions } from './responders/responder-declaration.js';

@@ -19,6 +19,7 @@ const PUBLIC_API = {
   transport: ['KarafkaServer'],
   messages: ['Message', 'Messages'],
   enhancers: ['KarafkaContext'],
+  'Nest transport patterns': ['KarafkaRoute', 'KarafkaKafkaContext', 'NestKafkaDeserializer'],
   producer: ['Producer', 'murmur2', 'partitionForKey'],
   'monitor and events': ['Monitor', 'LoggerListener', 'KARAFKA_EVENT_NAMES'],
   mapping: ['TopicMapper', 'IdentityTopicMapper', 'PrefixTopicMapper'],

@@ -124,6 +124,9 @@ function routeOptions(route: Route, schemas: ReadonlyMap<Route, string>): Record
   };
   const schema = schemas.get(route);
   if (schema !== undefined) options.schema = schema;
+  if (route.pattern) {
+    options.handler = `${route.pattern.kind === 'event' ? '@EventPattern' : '@MessagePattern'} (Nest)`;
+  }
   if (route.kafkaTopic !== route.topic) options.kafkaTopic = route.kafkaTopic;
   if (route.payload) {
     options.payload = isStandardSchema(route.payload)

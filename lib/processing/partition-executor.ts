@@ -480,6 +480,7 @@ export class PartitionExecutor {
       get producer() {
         return host.producer;
       },
+      heartbeat: () => this.controls?.heartbeat() ?? Promise.resolve(),
       markAsConsumed: (message) => host.committer.mark(kafkaTopic, partition, message.offset),
       markAsConsumedSync: async (message) => {
         host.committer.mark(kafkaTopic, partition, message.offset);

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import type { InitialOffset } from '../config/kafka-rules.js';
 import type { Message } from '../messages/message.js';
+import type { PatternHandlerInfo } from '../patterns/pattern-consumer.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
@@ -49,6 +50,8 @@ export interface Route {
   /** Virtual partitions, with the default partitioner filled in. */
   readonly virtualPartitions?: ResolvedVirtualPartitions;
   readonly responders: readonly ResolvedResponder[];
+  /** Set when the route is a Nest `@EventPattern` / `@MessagePattern` handler. */
+  readonly pattern?: PatternHandlerInfo;
   /** The ModuleRef of the module that declares the consumer: instances are created there, with its DI. */
   readonly moduleRef: ModuleRef;
 }
