@@ -87,3 +87,15 @@ export async function readTopic(topic: string, count: number): Promise<ReadMessa
     await consumer.disconnect();
   }
 }
+
+/** One message to a dedicated broker (not the global one): for tests that run their own. */
+export async function produceTo(brokers: string, topic: string, value: string): Promise<void> {
+  const producer = new Kafka({
+    clientId: uniqueName('produce-to'),
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+  }).producer();
+  await producer.connect();
+  await producer.send({ topic, messages: [{ value }] });
+  await producer.disconnect();
+}
