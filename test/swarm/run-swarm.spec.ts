@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SwarmWorkerStatus } from '../../lib/swarm/swarm-supervisor.js';
+import type { SwarmWorkerStatus } from '../../lib/swarm/swarm-status.js';
 import { ensureBuilt, REPO } from '../cli/cli-runner.js';
 import { createTopic, eventually, kafkaBrokers, uniqueName } from '../support/kafka.js';
 import { produceRaw } from '../support/karafka-app.js';
