@@ -6,6 +6,7 @@ import {
   type SwarmInspection,
 } from './swarm-report.js';
 import type { SwarmHttpOptions } from './swarm-options.js';
+import { SwarmConfigurationError } from './swarm.error.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const PROMETHEUS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -46,15 +47,19 @@ export function swarmRoutes(
 }
 
 /** Starts the endpoints; rejects when the port cannot be bound (nothing started then). */
-export function serveSwarmEndpoints(
+export async function serveSwarmEndpoints(
   supervisor: InspectableSwarm,
   options: SwarmHttpOptions,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  return servePlainHttp(
-    options.host ?? '127.0.0.1',
-    options.port,
-    swarmRoutes(supervisor, options.answerTimeout),
-  );
+  const host = options.host ?? '127.0.0.1';
+  try {
+    return await servePlainHttp(host, options.port, swarmRoutes(supervisor, options.answerTimeout));
+  } catch (error) {
+    throw new SwarmConfigurationError(
+      `the swarm's health port ${host}:${options.port} cannot be opened ` +
+        `(${error instanceof Error ? error.message : String(error)}); pick a free port, or 0 for any`,
+    );
+  }
 }
 
 function healthBody(check: SwarmHealthCheck, inspection: SwarmInspection): unknown {

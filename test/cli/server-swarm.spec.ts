@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import { committedOffsets, produceRaw } from '../support/karafka-app.js';
@@ -205,6 +207,23 @@ describe('karafka server --swarm', () => {
     expect(result.stdout).not.toMatch(/karafka: health on/);
   });
 
+  it('exits 2 when a worker had to be forced (work still running past its shutdownTimeout)', async () => {
+    const topic = uniqueName('swarm-forced');
+    await createTopic(topic, 1);
+    const cli = swarm(topic, uniqueName('swarm-c'), '1', {
+      env: { FIXTURE_DELAY_MS: '30000', FIXTURE_SHUTDOWN_TIMEOUT: '1000' },
+    });
+    await cli.waitFor(/assigned \{.+\} pid \d+/, 60_000);
+    pids.push(...workerPids(cli.output()));
+    await produceRaw(topic, messages(1, 1));
+    await cli.waitFor(/consuming 0:0 pid \d+/, 30_000);
+    cli.process.kill('SIGTERM');
+    const result = await cli.done;
+    expect(result.stdout + result.stderr).toContain('all workers stopped (exit code 2)');
+    expect(result.code).toBe(2);
+    for (const pid of workerPids(result.stdout)) expect(alive(pid), `worker ${pid}`).toBe(false);
+  });
+
   it('leaves no orphan when the supervisor itself is killed with -9', async () => {
     const topic = uniqueName('swarm-orphan');
     await createTopic(topic, 2);
@@ -222,5 +241,22 @@ describe('karafka server --swarm', () => {
     const result = await cli.done;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/swarm workers must be a whole number >= 1 or 'auto'/);
+  });
+
+  it('a health port that is taken is a clear error, and no worker starts', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const cli = swarm(uniqueName('swarm-port'), uniqueName('swarm-c'), '2', {
+        args: ['--health-port', String(port)],
+      });
+      const result = await cli.done;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`the swarm's health port 127.0.0.1:${port} cannot be opened`);
+      expect(result.stdout).not.toMatch(/starting 2 worker/);
+    } finally {
+      taken.close();
+    }
   });
 });
