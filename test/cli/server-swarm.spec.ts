@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import { committedOffsets, produceRaw } from '../support/karafka-app.js';
-import { ensureBuilt, fixture, startCli, type RunningCli } from './cli-runner.js';
+import { ensureBuilt, fixture, runCli, startCli, type RunningCli } from './cli-runner.js';
 
 function alive(pid: number): boolean {
   try {
@@ -200,6 +200,18 @@ describe('karafka server --swarm', () => {
     );
     expect((await get('/health/live')).status).toBe(200);
 
+    // `karafka swarm status` reads the same from the supervisor's port.
+    const port = new URL(base).port;
+    const printed = await runCli(['swarm', 'status', '--port', port]);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain(`Swarm at 127.0.0.1:${port}: 2 workers, ready, alive.`);
+    const row = printed.stdout.split('\n').find((line) => line.startsWith('1 '))!;
+    expect(row).toMatch(
+      new RegExp(
+        `^1\\s+${afterKill.pid}\\s+running\\s+1\\s+signal SIGKILL, \\d+ s ago\\s+.*${clientId}_app joined`,
+      ),
+    );
+
     cli.process.kill('SIGTERM');
     const result = await cli.done;
     expect(result.code).toBe(0);
@@ -241,6 +253,18 @@ describe('karafka server --swarm', () => {
     const result = await cli.done;
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/swarm workers must be a whole number >= 1 or 'auto'/);
+  });
+
+  it('karafka swarm status says so, with exit code 3, when no supervisor answers', async () => {
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+    const { port } = free.address() as AddressInfo;
+    await new Promise((resolve) => free.close(resolve));
+    const result = await runCli(['swarm', 'status', '--port', String(port)]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain(
+      `No swarm supervisor answers at http://127.0.0.1:${port}/swarm`,
+    );
   });
 
   it('a health port that is taken is a clear error, and no worker starts', async () => {
