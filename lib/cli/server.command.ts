@@ -38,7 +38,8 @@ export function serverCommand(): Command {
     .option('-t, --topics <topics>', 'only these route topics (comma-separated)', list)
     .option(
       '--health-port <port>',
-      'serve GET /health/ready and /health/live (JSON, 200 or 503) on this port',
+      'serve GET /health/ready and /health/live (JSON, 200 or 503) on this port; ' +
+        'with --swarm the supervisor serves them for all workers, with /swarm and /metrics',
       portNumber,
     )
     .option('--health-host <host>', 'interface of the health port', '127.0.0.1')
@@ -49,7 +50,11 @@ export function serverCommand(): Command {
     )
     .action(async (flags: ServerFlags, command: Command) => {
       if (flags.swarm !== undefined) {
-        process.exitCode = await superviseServer(flags.swarm, process.argv);
+        const http =
+          flags.healthPort === undefined
+            ? undefined
+            : { port: flags.healthPort, host: flags.healthHost };
+        process.exitCode = await superviseServer(flags.swarm, process.argv, http);
         return exitWhenIdle();
       }
       const stopSignal = waitForStopSignal();
@@ -92,9 +97,10 @@ async function serve(
       `karafka: health on http://${flags.healthHost}:${health.port}/health/ready and /health/live`,
     );
   }
-  reportToSupervisor(app);
+  const stopReporting = reportToSupervisor(app);
 
   const signal = await stopSignal;
+  stopReporting();
   await health?.close();
   console.log(`karafka: ${signal} received, stopping (a second signal forces the exit)...`);
   const { forced } = await server.close();
