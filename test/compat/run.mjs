@@ -175,13 +175,11 @@ async function postEvent(port, id) {
   }
 }
 
-async function bootAndProduce(dir, env, id) {
-  const port = await freePort();
-  const main = ['dist/main.js', 'dist/src/main.js'].find((file) => existsSync(join(dir, file)));
-  if (!main) throw new Error('no dist/main.js after the build');
-  const child = spawn(process.execPath, [main], {
+/** Starts a process of the app; `waitFor` polls its output (stdout and stderr). */
+function startProcess(dir, args, env) {
+  const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: { ...process.env, ...env, PORT: String(port), NO_COLOR: '1' },
+    env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -195,6 +193,36 @@ async function bootAndProduce(dir, env, id) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
+  return { child, exited, waitFor, output: () => output };
+}
+
+/**
+ * `karafka server` (no main.ts, no connectMicroservice) runs the pattern handlers too: an
+ * event produced to the @EventPattern topic is handled; SIGTERM stops it with exit code 0.
+ */
+async function cliServesPatterns(dir, env, id) {
+  const { child, exited, waitFor, output } = startProcess(
+    dir,
+    ['node_modules/.bin/karafka', 'server'],
+    env,
+  );
+  try {
+    await waitFor(/karafka: consuming/, 'the "consuming" banner');
+    await produce(dir, env, PATTERN_TOPICS.events, JSON.stringify({ sku: id }));
+    await waitFor(new RegExp(`audited ${id} from ${PATTERN_TOPICS.events}`), 'the audit event');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`karafka server exited with ${code} on SIGTERM:\n${output()}`);
+}
+
+async function bootAndProduce(dir, env, id) {
+  const port = await freePort();
+  const main = ['dist/main.js', 'dist/src/main.js'].find((file) => existsSync(join(dir, file)));
+  if (!main) throw new Error('no dist/main.js after the build');
+  const app = startProcess(dir, [main], { ...env, PORT: String(port) });
+  const { child, exited, waitFor, output } = app;
   try {
     await waitFor(/Nest application successfully started/, 'HTTP start');
     await waitFor(/Consuming with group/, '"Consuming" line');
@@ -208,15 +236,17 @@ async function bootAndProduce(dir, env, id) {
     }
     // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
     // nothing up to the first consumed message is a warning, an error or a stack trace.
-    const noisy = output.split('\n').filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));
+    const noisy = output()
+      .split('\n')
+      .filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));
     if (noisy.length) throw new Error(`noisy start:\n${noisy.join('\n')}`);
     // Once per consumer group: the app's @Consumer group and the pattern handlers' group.
-    const groups = output
+    const groups = output()
       .split('\n')
       .flatMap((line) => /Consuming with group (\S+)/.exec(line)?.[1] ?? [])
       .sort();
     if (groups.length !== 2 || groups[0] === groups[1] || !groups.includes('nestjs-group-server'))
-      throw new Error(`expected one "Consuming" line per group:\n${output}`);
+      throw new Error(`expected one "Consuming" line per group:\n${output()}`);
     // ClientKafka.send() answered by the @MessagePattern handler, emit() reaching @EventPattern.
     await createTopics(dir, env, [`${PATTERN_TOPICS.requests}.reply`]);
     const sku = `sku-${id}`;
@@ -225,23 +255,35 @@ async function bootAndProduce(dir, env, id) {
     });
     const quoted = await price.text();
     if (price.status !== 200 || quoted !== JSON.stringify({ sku, cents: 1999 })) {
-      throw new Error(`GET /prices/${sku} answered ${price.status}: ${quoted}\n${output}`);
+      throw new Error(`GET /prices/${sku} answered ${price.status}: ${quoted}\n${output()}`);
     }
     await waitFor(new RegExp(`audited ${sku} from ${PATTERN_TOPICS.events}`), 'the audit event');
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
   const code = await exited;
-  if (code !== 0) throw new Error(`SIGTERM: the app exited with ${code}:\n${output}`);
+  if (code !== 0) throw new Error(`SIGTERM: the app exited with ${code}:\n${output()}`);
 }
 
-/** Creates topics with the app's own kafkajs (ClientKafka's reply topic is no route). */
-async function createTopics(dir, env, topics) {
+/** A kafkajs client from the app's own node_modules. */
+function appKafka(dir, env) {
   const { Kafka, logLevel } = createRequire(join(dir, 'package.json'))('kafkajs');
-  const admin = new Kafka({
-    brokers: env.KAFKA_BROKERS.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  return new Kafka({ brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+}
+
+async function produce(dir, env, topic, value) {
+  const producer = appKafka(dir, env).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages: [{ value }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Creates topics (ClientKafka's reply topic is no route, so `karafka topics` skips it). */
+async function createTopics(dir, env, topics) {
+  const admin = appKafka(dir, env).admin();
   await admin.connect();
   try {
     await admin.createTopics({ topics: topics.map((topic) => ({ topic })), waitForLeaders: true });
@@ -308,6 +350,7 @@ async function checkApp(app, tarball, work, brokers) {
   if (!info.includes(versionOf(dir, '@nestjs/core')))
     throw new Error(`karafka info printed:\n${info}`);
   await bootAndProduce(dir, env, `${app}-${Date.now()}`);
+  await cliServesPatterns(dir, env, `cli-${app}-${Date.now()}`);
   return `nest ${versionOf(dir, '@nestjs/core')}, ${esm ? 'ESM' : 'CommonJS'}, ${runner}, typescript ${versionOf(dir, 'typescript')}`;
 }
 
