@@ -5,7 +5,12 @@ import { KarafkaModule } from '../../lib/karafka.module.js';
 import { KarafkaRoute } from '../../lib/patterns/karafka-route.decorator.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import type { BenchPayload } from './payload.js';
-import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
+import {
+  CONCURRENCY,
+  KARAFKA_CONSUMER,
+  type TaskInput,
+  type ThroughputResult,
+} from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
 
 /**
@@ -46,14 +51,7 @@ export async function consumePattern(input: TaskInput, batch: boolean): Promise<
         concurrency: CONCURRENCY,
         initialOffset: 'earliest',
         patternGroupId: `bench-pattern-${input.runId}`,
-        consumer: {
-          maxBytes: FETCH.maxBytes,
-          maxBytesPerPartition: FETCH.maxBytesPerPartition,
-          minBytes: FETCH.minBytes,
-          maxWaitTime: FETCH.maxWaitTimeInMs,
-          sessionTimeout: FETCH.sessionTimeout,
-          heartbeatInterval: FETCH.heartbeatInterval,
-        },
+        consumer: KARAFKA_CONSUMER,
       }),
     ],
     controllers: [BenchController],
