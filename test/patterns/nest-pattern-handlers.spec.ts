@@ -32,6 +32,7 @@ import { PrefixTopicMapper } from '../../lib/mapping/topic-mapper.js';
 import { KarafkaKafkaContext } from '../../lib/patterns/karafka-kafka-context.js';
 import { KarafkaRoute } from '../../lib/patterns/karafka-route.decorator.js';
 import { RouteRegistry } from '../../lib/routing/route-registry.js';
+import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { Producer } from '../../lib/producer/producer.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import { createTopic, eventually, kafkaBrokers, readTopic, uniqueName } from '../support/kafka.js';
@@ -215,7 +216,7 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     ]);
   });
 
-  it('gives a batch opt-in handler the payloads of each fetched batch, and sends a failing message to its dead letter topic', async () => {
+  it('gives a batch opt-in handler the payloads of each fetched batch, pauses a failing one with backoff (monitor events) and sends its message to the dead letter topic', async () => {
     const readings = uniqueName('readings');
     const payments = uniqueName('payments');
     const dlq = uniqueName('payments-dlq');
@@ -231,8 +232,19 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     ]);
     const batches: { payloads: unknown[]; size: number }[] = [];
     const paid: number[] = [];
+    const events: string[] = [];
     @Controller()
     class MixedController {
+      // The monitor reports pattern routes like any route: consume calls, backoff pauses.
+      constructor(monitor: Monitor) {
+        monitor.subscribe('consumer.consumed', ({ payload }) =>
+          events.push(`consumed ${payload.topic}`),
+        );
+        monitor.subscribe('consumer.consuming.pause', ({ payload }) =>
+          events.push(`paused ${payload.topic} at ${payload.offset}`),
+        );
+      }
+
       @EventPattern<string>(readings)
       @KarafkaRoute({ batch: true })
       onReadings(@Payload() payloads: { n: number }[], @Ctx() context: KarafkaKafkaContext): void {
@@ -262,6 +274,9 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     expect(paid).toEqual([5, 7]);
     const [dead] = await readTopic(dlq, 1);
     expect(dead!.value).toBe('{"amount":-1}');
+    expect(events).toContain(`consumed ${readings}`);
+    expect(events).toContain(`consumed ${payments}`);
+    expect(events).toContain(`paused ${payments} at 1`);
   });
 
   it("applies the controller's guards, interceptors, pipes and filters, gives @Ctx() KafkaContext's getters, and maps topics both ways", async () => {
