@@ -72,7 +72,9 @@ async function serve(
   flags: ServerFlags,
   stopSignal: Promise<StopSignal>,
 ): Promise<number> {
-  const app = await bootApp(command, { logger: ['log', 'error', 'warn'] });
+  // As a microservice with KarafkaServer as its strategy, like `connectMicroservice` in a hybrid
+  // app: Nest registers the controllers' @EventPattern / @MessagePattern handlers with it.
+  const app = await bootApp(command, { logger: ['log', 'error', 'warn'], strategy: KarafkaServer });
   const server = app.get(KarafkaServer);
   const selection: RouteSelection = { groups: flags.consumerGroups, topics: flags.topics };
   try {

@@ -84,6 +84,17 @@ export function buildReport(opts: {
     singleVsNest: ratio(mps('karafka-single'), mps('nest-transport')),
     singleVsRawEachMessage: ratio(mps('karafka-single'), mps('raw-each-message')),
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),
+    // The same @EventPattern controller on KarafkaServer vs on ServerKafka (issue 12: >= 3x).
+    patternSingleVsNest: ratio(mps('pattern-single'), mps('nest-transport')),
+    patternBatchVsNest: ratio(mps('pattern-batch'), mps('nest-transport')),
+    patternSingleVsNestCpu: ratio(
+      m('nest-transport', 'cpuUsPerMessage'),
+      m('pattern-single', 'cpuUsPerMessage'),
+    ),
+    patternBatchVsNestCpu: ratio(
+      m('nest-transport', 'cpuUsPerMessage'),
+      m('pattern-batch', 'cpuUsPerMessage'),
+    ),
     // Against the faster of the two raw figures: the driver's ceiling on this machine.
     produceAsyncVsRaw: ratio(mps('karafka-async'), bestRawSend),
     produceAsyncVsRawSequential: ratio(mps('karafka-async'), mps('raw-send-1')),
@@ -128,6 +139,16 @@ export function buildReport(opts: {
       target: 'single mode faster than the Nest transport',
       value: ratios.singleVsNest,
       met: ok(ratios.singleVsNest, (v) => v > 1),
+    },
+    {
+      target: 'Nest @EventPattern on KarafkaServer >= 3x on ServerKafka (one message per call)',
+      value: ratios.patternSingleVsNest,
+      met: ok(ratios.patternSingleVsNest, (v) => v >= 3),
+    },
+    {
+      target: 'Nest @EventPattern on KarafkaServer >= 3x on ServerKafka (batch: true)',
+      value: ratios.patternBatchVsNest,
+      met: ok(ratios.patternBatchVsNest, (v) => v >= 3),
     },
     {
       target: 'batch + one interceptor >= 0.95x plain batch',
@@ -203,6 +224,7 @@ export function buildReport(opts: {
       fmt(m(t.label, 'durationMs'), 0),
       fmt(m(t.label, 'firstToLastMessagesPerSecond')),
       fmt(m(t.label, 'peakRssMb'), 0),
+      fmt(m(t.label, 'cpuUsPerMessage'), 2),
       fmtRatio(ratio(mps(t.label), mps('raw-each-batch'))),
       fmtRatio(ratio(mps(t.label), mps('nest-transport'))),
     ]);
@@ -248,6 +270,7 @@ export function buildReport(opts: {
         'ms',
         'msg/s first→last',
         'peak RSS MB',
+        'CPU µs/msg',
         'vs raw eachBatch',
         'vs Nest transport',
       ],
