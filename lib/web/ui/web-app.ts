@@ -11,7 +11,7 @@ import {
   explorerTopicPage,
   explorerTopicsPage,
 } from './pages/explorer.page.js';
-import { healthPage } from './pages/health.page.js';
+import { healthPage, healthQuery } from './pages/health.page.js';
 import type { PageContext } from './pages/layout.js';
 import type { PayloadView } from './pages/payload-view.js';
 import { processesPage } from './pages/processes.page.js';
@@ -145,7 +145,7 @@ export class WebApp {
       case 'routing':
         return routingPage(ctx, state);
       case 'health':
-        return healthPage(ctx, state);
+        return healthPage(ctx, state, healthQuery(url.searchParams));
       case 'errors':
         return errorsPage(ctx, state);
       case 'dead-letters':
@@ -261,7 +261,9 @@ export class WebApp {
         action,
         offset: action === 'seek' ? parseOffset(field('offset')).toString() : undefined,
       });
-      return { to: 'health', code: 'command' };
+      // Back to the same page of the consumer groups list (only a plain query string).
+      const back = form.get('back') ?? '';
+      return { to: `health${/^\?[\w.~%&=+-]*$/.test(back) ? back : ''}`, code: 'command' };
     }
     if (segments[0] === 'dead-letters' && segments.length === 3) {
       const topic = segments[1]!;
