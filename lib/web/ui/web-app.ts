@@ -12,7 +12,7 @@ import {
   explorerTopicsPage,
 } from './pages/explorer.page.js';
 import { healthPage, healthQuery } from './pages/health.page.js';
-import type { PageContext } from './pages/layout.js';
+import { dashboardHref, type PageContext } from './pages/layout.js';
 import type { PayloadView } from './pages/payload-view.js';
 import { processesPage } from './pages/processes.page.js';
 import { routingPage } from './pages/routing.page.js';
@@ -110,7 +110,7 @@ export class WebApp {
         res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
       }
       res.end(
-        `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(this.settings.base)}/">Dashboard</a></p>`,
+        `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(dashboardHref(this.settings.base))}">Dashboard</a></p>`,
       );
     }
   }
