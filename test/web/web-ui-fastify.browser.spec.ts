@@ -19,6 +19,7 @@ const payments = uniqueName('webfy-payments');
 const topics = {
   reports: uniqueName('webfy-reports'),
   samples: uniqueName('webfy-samples'),
+  history: uniqueName('webfy-history'),
   errors: uniqueName('webfy-errors'),
   commands: uniqueName('webfy-commands'),
 };
@@ -89,7 +90,7 @@ describe('Karafka Web mounted in a Nest app on Fastify, in a real browser', () =
     const response = await page.goto(base);
     expect(response!.headers()['content-security-policy']).toContain("default-src 'none'");
     // The stylesheet loaded (a 404 or a CSP block would be an incident or leave it unstyled).
-    expect(await page.locator('header').evaluate((el) => getComputedStyle(el).display)).toBe(
+    expect(await page.evaluate("getComputedStyle(document.querySelector('header')).display")).toBe(
       'flex',
     );
     for (const [nav, heading] of [

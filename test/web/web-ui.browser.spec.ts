@@ -22,6 +22,7 @@ const deadLetters = uniqueName('web-orders-dlq');
 const topics = {
   reports: uniqueName('web-reports'),
   samples: uniqueName('web-samples'),
+  history: uniqueName('web-history'),
   errors: uniqueName('web-errors'),
   commands: uniqueName('web-commands'),
 };
@@ -103,6 +104,18 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     await until('/', async () => (await text('#card-partitions')).startsWith('2'), 'dashboard');
     expect(await text('#card-processes')).toMatch(/^1\s/);
     await screenshot(page, 'dashboard');
+
+    // The week per hour comes from the history topic the process keeps its hourly totals in.
+    await until(
+      '/?range=week',
+      async () => /consumed \/ h — [1-9]/.test(await text('.charts')),
+      'hourly history',
+    );
+    expect(await text('#history-range')).toBe('Last week, per hour');
+    await page.click('#range-day');
+    expect(await text('#history-range')).toBe('Last day, per minute');
+    expect(await text('.charts')).toMatch(/consumed \/ min — [1-9]/);
+    await screenshot(page, 'dashboard-week');
 
     await page.click('header >> text=Processes');
     const processes = await text('main');

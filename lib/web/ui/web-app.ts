@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STYLESHEET } from './assets.js';
 import { escapeHtml } from './html.js';
 import { deadLettersPage, deadLetterTopicPage } from './pages/dead-letters.page.js';
-import { dashboardPage } from './pages/dashboard.page.js';
+import { dashboardPage, historyRange } from './pages/dashboard.page.js';
 import { errorsPage } from './pages/errors.page.js';
 import {
   explorerMessagePage,
@@ -139,7 +139,7 @@ export class WebApp {
     const [page, topic, partition, offset] = segments;
     switch (page) {
       case undefined:
-        return dashboardPage(ctx, state);
+        return dashboardPage(ctx, state, historyRange(url.searchParams.get('range')));
       case 'processes':
         return processesPage(ctx, state);
       case 'routing':
