@@ -126,7 +126,12 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     await page.click('header >> text=Routing');
     expect(await text('#flow')).toContain(`${orders} =>\n  - ${deadLetters}: (dead letters)`);
     expect(await text('main table')).toContain('OrdersConsumer');
+    // The flow drawn as an SVG diagram (laid out on the server), each topic a link to the explorer.
+    expect(await page.locator('#flow-diagram .flow-node').count()).toBe(2);
+    expect(await page.locator('#flow-diagram').textContent()).toContain('dead letters');
     await screenshot(page, 'routing');
+    await page.click('#flow-diagram .flow-routed');
+    expect(await text('main h1')).toBe(`Explorer: ${orders}`);
 
     await page.click('header >> text=Consumer groups');
     expect(await text(`#partition-${orders}-0`)).toContain('running');

@@ -1,7 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STYLESHEET } from './assets.js';
-import { escapeHtml } from './html.js';
+import type { ReportedRoute } from '../tracking/process-report.js';
+import { flowGraph, flowMermaid, flowSvg, loadDagre } from './flow-diagram.js';
+import { escapeHtml, type SafeHtml } from './html.js';
 import { deadLettersPage, deadLetterTopicPage } from './pages/dead-letters.page.js';
 import { dashboardPage, historyRange } from './pages/dashboard.page.js';
 import { errorsPage } from './pages/errors.page.js';
@@ -58,6 +60,8 @@ class HttpError extends Error {
  * through the controller) and for `karafka web`: GET pages, POST actions with a CSRF token.
  */
 export class WebApp {
+  private flow?: { key: string; diagram: { svg?: SafeHtml; mermaid: string } };
+
   constructor(
     private readonly data: WebData,
     private readonly settings: WebAppSettings,
@@ -143,7 +147,7 @@ export class WebApp {
       case 'processes':
         return processesPage(ctx, state);
       case 'routing':
-        return routingPage(ctx, state);
+        return routingPage(ctx, state, await this.flowDiagram(state.routes(ctx.now)));
       case 'health':
         return healthPage(ctx, state, healthQuery(url.searchParams));
       case 'errors':
@@ -207,6 +211,29 @@ export class WebApp {
       PAGE_SIZE,
     );
     return explorerPartitionPage(ctx, topic, range, from, messages, PAGE_SIZE);
+  }
+
+  /** The flow diagram, laid out again only when the reported routes change. */
+  private async flowDiagram(routes: ReportedRoute[]): Promise<{ svg?: SafeHtml; mermaid: string }> {
+    const graph = flowGraph(routes);
+    const key = JSON.stringify(graph);
+    if (this.flow?.key === key) return this.flow.diagram;
+    const dagre = graph.nodes.length ? await loadDagre() : undefined;
+    const kafkaTopics = new Map(routes.map((r) => [r.topic, r.kafkaTopic]));
+    const diagram = {
+      mermaid: flowMermaid(graph),
+      svg: dagre
+        ? flowSvg(
+            graph,
+            dagre,
+            // Routed topics link to their topic in Kafka (after the topic mapper).
+            (topic) =>
+              `${this.settings.base}/explorer/${encodeURIComponent(kafkaTopics.get(topic) ?? topic)}`,
+          )
+        : undefined,
+    };
+    this.flow = { key, diagram };
+    return diagram;
   }
 
   private async deadLetterTopics() {
