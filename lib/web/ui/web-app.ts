@@ -15,7 +15,8 @@ import {
 } from './pages/explorer.page.js';
 import { healthPage, healthQuery } from './pages/health.page.js';
 import { dashboardHref, type PageContext } from './pages/layout.js';
-import type { PayloadView } from './pages/payload-view.js';
+import { decodedPreview, type PayloadView } from './pages/payload-view.js';
+import type { PayloadDecoder } from './payload-decoder.js';
 import { processesPage } from './pages/processes.page.js';
 import { routingPage } from './pages/routing.page.js';
 import { WebActionError, type WebData } from './web-data.js';
@@ -27,6 +28,8 @@ export interface WebAppSettings {
   commands: boolean;
   readOnly: boolean;
   authorize?: (request: IncomingMessage) => boolean | Promise<boolean>;
+  /** Decodes payloads with the routes' deserializers (the Nest module; none standalone). */
+  decoder?: PayloadDecoder;
 }
 
 const CSRF_COOKIE = 'karafka_web_csrf';
@@ -183,12 +186,10 @@ export class WebApp {
       if (!message || message.offset !== at.toString()) {
         throw new HttpError(404, `${topic}/${partition} has no message at offset ${offset}.`);
       }
-      const view = url.searchParams.get('view');
-      return explorerMessagePage(
-        ctx,
-        message,
-        view === 'raw' || view === 'hex' ? view : ('pretty' satisfies PayloadView),
-      );
+      const param = url.searchParams.get('view');
+      const view: PayloadView = param === 'raw' || param === 'hex' ? param : 'pretty';
+      const decoding = view === 'pretty' ? await this.settings.decoder?.decode(message) : undefined;
+      return explorerMessagePage(ctx, message, view, decoding);
     }
     let from: bigint;
     const time = url.searchParams.get('time');
@@ -210,7 +211,19 @@ export class WebApp {
       new Map([[range.partition, from]]),
       PAGE_SIZE,
     );
-    return explorerPartitionPage(ctx, topic, range, from, messages, PAGE_SIZE);
+    const previews = new Map<string, string>();
+    const { decoder } = this.settings;
+    if (decoder) {
+      await Promise.all(
+        messages.map(async (m) => {
+          const decoding = await decoder.decode(m);
+          if (decoding && decoding.error === undefined) {
+            previews.set(m.offset, decodedPreview(decoding.value));
+          }
+        }),
+      );
+    }
+    return explorerPartitionPage(ctx, topic, range, from, messages, PAGE_SIZE, previews);
   }
 
   /** The flow diagram, laid out again only when the reported routes change. */
