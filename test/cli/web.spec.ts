@@ -86,6 +86,14 @@ describe('karafka web (standalone, against the cluster)', () => {
     const health = await (await fetch(`${url}/health`)).text();
     expect(health).toContain(`partition-${topic}-0`);
     expect(health).not.toContain('<form'); // read-only: no command forms
+    // The flow as a diagram (dagre loaded lazily by the built CLI), one node for the one route.
+    const routing = await (await fetch(`${url}/routing`)).text();
+    expect(routing.match(/class="flow-node flow-routed"/g)).toHaveLength(1);
+    // No routes here, so no deserializers: payloads are shown as they are, and the page says why.
+    await produceRaw(topic, [{ value: '{"standalone":1}' }]);
+    const message = await (await fetch(`${url}/explorer/${topic}/0/0`)).text();
+    expect(message).toContain('the standalone UI has no routes and their deserializers');
+    expect(message).toContain('{\n  &quot;standalone&quot;: 1\n}');
     const post = await fetch(`${url}/commands`, { method: 'POST', body: '' });
     expect(post.status).toBe(403);
     expect(await post.text()).toContain('read-only');

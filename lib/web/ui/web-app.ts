@@ -189,7 +189,7 @@ export class WebApp {
       const param = url.searchParams.get('view');
       const view: PayloadView = param === 'raw' || param === 'hex' ? param : 'pretty';
       const decoding = view === 'pretty' ? await this.settings.decoder?.decode(message) : undefined;
-      return explorerMessagePage(ctx, message, view, decoding);
+      return explorerMessagePage(ctx, message, view, decoding, Boolean(this.settings.decoder));
     }
     let from: bigint;
     const time = url.searchParams.get('time');

@@ -121,7 +121,9 @@ export function explorerMessagePage(
   ctx: PageContext,
   message: ReadMessage,
   view: PayloadView,
-  decoding?: PayloadDecoding,
+  decoding: PayloadDecoding | undefined,
+  /** Whether this UI knows the app's routes (the Nest module) or not (standalone). */
+  routesKnown: boolean,
 ): string {
   const base = `${ctx.base}/explorer/${encodeURIComponent(message.topic)}/${message.partition}/${message.offset}`;
   const decoded = view === 'pretty' && decoding && decoding.error === undefined;
@@ -131,8 +133,12 @@ export function explorerMessagePage(
       ? ''
       : !decoding
         ? html`<p class="muted" id="decode-note">
-            Not decoded: no route of this app consumes ${message.topic} (shown as JSON, text or
-            hex).
+            ${
+              routesKnown
+                ? `Not decoded: no route of this app consumes ${message.topic}`
+                : 'Not decoded: the standalone UI has no routes and their deserializers'
+            }
+            (shown as JSON, text or hex).
           </p>`
         : decoding.error !== undefined
           ? html`<p class="bad" id="decode-note">
