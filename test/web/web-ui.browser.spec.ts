@@ -165,6 +165,11 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     await until('/errors', async () => (await page.locator('.error-row').count()) > 0, 'error');
     expect(await text('main')).toContain(`cannot take poison ${hostile}`);
     await screenshot(page, 'errors');
+    // The error links to its partition, from the first message the failed call had not processed.
+    await page.locator('.error-row .error-message-link').first().click();
+    const failed = await text('.message-row >> nth=0');
+    expect(failed).toMatch(/^1\s/);
+    expect(failed).toContain('poison');
     await until(
       `/explorer/${orders}/0?offset=0`,
       async () => (await page.locator('.message-row').count()) >= 2,

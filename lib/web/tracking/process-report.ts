@@ -102,7 +102,13 @@ export interface ErrorReport {
   /** The topic in Kafka (the explorer's link), when a route maps it. */
   kafkaTopic?: string;
   partition?: number;
+  /** The failing message's offset, when the error carries it. */
   offset?: string;
+  /**
+   * The first offset of the partition not yet processed when the error happened: where the
+   * failed `consume` call's messages start (and the retry resumes).
+   */
+  retryFrom?: string;
   consumer?: string;
 }
 

@@ -208,6 +208,7 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
         ?.kafkaTopic,
       partition: payload.partition,
       offset: offsetOf(error),
+      retryFrom: this.firstUnprocessed(payload.group, payload.topic, payload.partition),
       consumer: payload.consumer,
     };
     void this.producer
@@ -216,6 +217,22 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
         messages: [{ key: this.processId, value: JSON.stringify(report) }],
       })
       .catch(() => undefined);
+  }
+
+  /** From the runtime snapshot: the offset after the last marked one, else the committed one. */
+  private firstUnprocessed(
+    group: string | undefined,
+    topic: string | undefined,
+    partition: number | undefined,
+  ): string | undefined {
+    if (group === undefined || topic === undefined || partition === undefined) return undefined;
+    const found = this.server
+      .snapshot()
+      .groups.find((g) => g.id === group)
+      ?.partitions.find((p) => p.topic === topic && p.partition === partition);
+    if (found?.markedOffset !== undefined) return (BigInt(found.markedOffset) + 1n).toString();
+    const committed = found?.committedOffset;
+    return committed === undefined || committed === '-1' ? undefined : committed;
   }
 
   private async listenForCommands(): Promise<void> {
