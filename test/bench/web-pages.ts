@@ -97,13 +97,15 @@ async function main(): Promise<void> {
       const base = ui.url.replace(/\/$/, '');
       await waitFor(
         async () =>
-          (await (await fetch(`${base}/processes`)).text()).split('<h2').length > PROCESSES,
+          (await (await fetch(`${base}/processes`)).text()).split('class="process-row').length >
+          PROCESSES,
       );
       const pages = [
         '/',
         '/?range=day',
         '/?range=week',
         '/processes',
+        `/processes/${encodeURIComponent('bench-host-3:1003:abc3')}`,
         '/routing',
         '/health',
         '/health?page=6',

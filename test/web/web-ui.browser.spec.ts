@@ -118,6 +118,9 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     await screenshot(page, 'dashboard-week');
 
     await page.click('header >> text=Processes');
+    expect(await page.locator('.process-row').count()).toBe(1);
+    expect(await text('.process-row td:nth-child(11)')).toBe('2'); // partitions
+    await page.click('.process-row a');
     const processes = await text('main');
     expect(processes).toContain(orders);
     expect(processes).toMatch(/running/);

@@ -17,7 +17,7 @@ import { healthPage, healthQuery } from './pages/health.page.js';
 import { dashboardHref, type PageContext } from './pages/layout.js';
 import { decodedPreview, type PayloadView } from './pages/payload-view.js';
 import type { PayloadDecoder } from './payload-decoder.js';
-import { processesPage } from './pages/processes.page.js';
+import { processesPage, processPage } from './pages/processes.page.js';
 import { routingPage } from './pages/routing.page.js';
 import { WebActionError, type WebData } from './web-data.js';
 
@@ -147,8 +147,13 @@ export class WebApp {
     switch (page) {
       case undefined:
         return dashboardPage(ctx, state, historyRange(url.searchParams.get('range')));
-      case 'processes':
-        return processesPage(ctx, state);
+      case 'processes': {
+        if (topic === undefined) return processesPage(ctx, state);
+        // The second segment is a process id here.
+        const report = state.process(topic);
+        if (!report) throw new HttpError(404, `No process ${topic} reported.`);
+        return processPage(ctx, state, report);
+      }
       case 'routing':
         return routingPage(ctx, state, await this.flowDiagram(state.routes(ctx.now)));
       case 'health':
