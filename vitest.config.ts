@@ -23,7 +23,14 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.spec.ts'],
-          exclude: ['test/**/*.unit.spec.ts', 'test/bench/**', 'test/compat/**', 'node_modules/**'],
+          exclude: [
+            'test/**/*.unit.spec.ts',
+            'test/bench/**',
+            'test/compat/**',
+            // The cluster suite has its own config and setup (vitest.cluster.config.ts).
+            'test/cluster/**',
+            'node_modules/**',
+          ],
           globalSetup: ['test/setup/global-broker.ts'],
         },
       },

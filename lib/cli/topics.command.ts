@@ -10,9 +10,11 @@ import {
   declarationText,
   declaredTopics,
   describeAction,
+  describeUnderReplicated,
   planTopics,
   type DeclaredTopic,
   type TopicAction,
+  type UnderReplicatedPartition,
 } from './topics-plan.js';
 
 interface TopicsFlags {
@@ -87,11 +89,12 @@ async function list(admin: Admin, declared: DeclaredTopic[]): Promise<void> {
       topic.name,
       String(topic.partitions),
       partitions === undefined ? '-' : String(partitions),
-      String(topic.replicationFactor),
+      topic.replicationFactor === undefined ? 'default' : String(topic.replicationFactor),
       state,
     ];
   });
   console.log(table([['TOPIC', 'DECLARED', 'EXISTING', 'REPLICATION', 'STATE'], ...rows]));
+  await reportUnderReplicated(admin, declared);
 }
 
 async function apply(
@@ -110,6 +113,29 @@ async function apply(
   }
   for (const action of changes) await execute(admin, action);
   console.log(changes.length ? 'Done.' : 'Nothing to do.');
+  await reportUnderReplicated(admin, declared);
+}
+
+/**
+ * Names the declared topics' partitions with fewer in-sync replicas than replicas: with
+ * `min.insync.replicas` 2 of 3, one more node down makes produces with acks all fail.
+ */
+async function reportUnderReplicated(admin: Admin, declared: DeclaredTopic[]): Promise<void> {
+  const names = new Set(await admin.listTopics());
+  const present = declared.map((topic) => topic.name).filter((name) => names.has(name));
+  if (!present.length) return;
+  const metadata = await admin.fetchTopicMetadata({ topics: present });
+  const under: UnderReplicatedPartition[] = metadata.topics.flatMap((topic) =>
+    topic.partitions
+      .filter((partition) => partition.isr.length < partition.replicas.length)
+      .map((partition) => ({
+        topic: topic.name,
+        partition: partition.partitionId,
+        replicas: partition.replicas,
+        isr: partition.isr,
+      })),
+  );
+  for (const partition of under) console.log(describeUnderReplicated(partition));
 }
 
 async function execute(admin: Admin, action: TopicAction): Promise<void> {
