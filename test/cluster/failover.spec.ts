@@ -8,6 +8,7 @@ import { Producer } from '../../lib/producer/producer.js';
 import { KarafkaProducerError } from '../../lib/producer/producer.error.js';
 import type { ProducerMessage } from '../../lib/producer/producer-message.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
+import { fixture, runCli } from '../cli/cli-runner.js';
 import { eventually, kafkaBrokers, testKafka, uniqueName, withAdmin } from '../support/kafka.js';
 import { startKarafkaApp } from '../support/karafka-app.js';
 
@@ -19,6 +20,14 @@ const CHUNK = 200;
 const KEYS = 10;
 const topic = uniqueName('failover');
 const lastTopic = uniqueName('min-isr');
+// `karafka topics` on the fixture app: Kafka names `<prefix>.alpha` (1 partition), `.beta` (2).
+const topicsPrefix = uniqueName('cluster-topics');
+const topicsCli = (command: string) =>
+  runCli(['--boot', fixture('topics-app.js'), 'topics', command], {
+    env: { FIXTURE_PREFIX: topicsPrefix },
+  });
+/** The node the first test stops gracefully (the group coordinator's), still down afterwards. */
+let stoppedNode = 0;
 
 interface Consumed {
   n: number;
@@ -74,6 +83,20 @@ function pauseAfter(since: number): number | undefined {
 }
 
 describe('a three-node cluster across failovers', () => {
+  it('karafka topics migrate creates the declared topics with the cluster replication factor, none under-replicated', async () => {
+    const result = await topicsCli('migrate');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`created ${topicsPrefix}.beta (2 partitions`);
+    expect(result.stdout).not.toContain('under-replicated');
+    const metadata = await withAdmin((admin) =>
+      admin.fetchTopicMetadata({ topics: [`${topicsPrefix}.alpha`, `${topicsPrefix}.beta`] }),
+    );
+    const replicas = metadata.topics.flatMap((topic) =>
+      topic.partitions.map((partition) => partition.replicas.length),
+    );
+    expect(replicas).toEqual([3, 3, 3]);
+  });
+
   it('loses no acknowledged message and duplicates none (idempotent, acks all) while the leader is killed and the coordinator stopped, and a consuming app keeps per-key order', async () => {
     await withAdmin((admin) =>
       admin.createTopics({
@@ -111,6 +134,7 @@ describe('a three-node cluster across failovers', () => {
           coordinator = await coordinatorOf(await groupIdOf(consumerClientId));
           await DevCluster.stopNode(coordinator);
           stopAt = Date.now();
+          stoppedNode = coordinator;
         }
         const batch: ProducerMessage[] = [];
         for (let n = start; n < Math.min(start + CHUNK, MESSAGES); n++) {
@@ -177,6 +201,11 @@ describe('a three-node cluster across failovers', () => {
   });
 
   it('rejects a produce with two of three nodes down with a KarafkaProducerError naming the topic and NOT_ENOUGH_REPLICAS, instead of hanging', async () => {
+    // One node down (the first test's stopped coordinator): topics list names its replicas.
+    const listed = await topicsCli('list');
+    expect(listed.stdout).toContain(
+      `under-replicated ${topicsPrefix}.alpha[0]: 2 of 3 replicas in sync (not in sync: broker ${stoppedNode})`,
+    );
     const { producer, close } = await producerApp();
     try {
       await producer.produceSync({ topic: lastTopic, payload: { n: 0 } });
