@@ -30,7 +30,9 @@ describe('karafka topics', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Plan (2 changes):');
-    expect(result.stdout).toContain(`  create  ${alpha} (1 partition, the broker's default replication factor)`);
+    expect(result.stdout).toContain(
+      `  create  ${alpha} (1 partition, the broker's default replication factor)`,
+    );
     expect(result.stdout).toContain(
       `  create  ${beta} (2 partitions, the broker's default replication factor, retention.ms=3600000)`,
     );
@@ -48,7 +50,9 @@ describe('karafka topics', () => {
   it('migrate creates the declared topics with their settings', async () => {
     const result = await topics(['migrate']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`created ${alpha} (1 partition, the broker's default replication factor)`);
+    expect(result.stdout).toContain(
+      `created ${alpha} (1 partition, the broker's default replication factor)`,
+    );
     expect(result.stdout).toContain(`created ${beta} (2 partitions`);
     expect(await partitions([alpha, beta])).toEqual(
       new Map([
