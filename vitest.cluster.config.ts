@@ -10,7 +10,7 @@ export default defineConfig({
     setupFiles: ['test/setup/reflect-metadata.ts'],
     include: ['test/cluster/**/*.spec.ts'],
     globalSetup: ['test/setup/global-cluster.ts'],
-    testTimeout: 240_000,
+    testTimeout: 600_000,
     hookTimeout: 240_000,
     pool: 'forks',
     maxWorkers: 1,
