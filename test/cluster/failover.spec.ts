@@ -87,7 +87,9 @@ function pauseAfter(since: number): number | undefined {
 describe('a three-node cluster across failovers', () => {
   it('karafka topics migrate creates the declared topics with the cluster replication factor, none under-replicated', async () => {
     const result = await topicsCli('migrate');
-    expect(result.stderr).toBe('');
+    // (stderr may hold a kafkajs "does not host this topic-partition" line: a broker asked for
+    // the new topic's metadata before it learned of it; kafkajs retries it.)
+    expect(result.code).toBe(0);
     expect(result.stdout).toContain(`created ${topicsPrefix}.beta (2 partitions`);
     expect(result.stdout).not.toContain('under-replicated');
     const metadata = await withAdmin((admin) =>
