@@ -124,7 +124,11 @@ async function reportUnderReplicated(admin: Admin, declared: DeclaredTopic[]): P
   const names = new Set(await admin.listTopics());
   const present = declared.map((topic) => topic.name).filter((name) => names.has(name));
   if (!present.length) return;
-  const metadata = await admin.fetchTopicMetadata({ topics: present });
+  const metadata = await freshMetadata(admin, present);
+  if (!metadata) {
+    console.log('Could not read the replicas of the topics yet; run `karafka topics list` again.');
+    return;
+  }
   const under: UnderReplicatedPartition[] = metadata.topics.flatMap((topic) =>
     topic.partitions
       .filter((partition) => partition.isr.length < partition.replicas.length)
@@ -215,4 +219,22 @@ async function existingPartitions(
   if (!present.length) return new Map();
   const metadata = await admin.fetchTopicMetadata({ topics: present });
   return new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+}
+
+/**
+ * Topic metadata, asked again for a few seconds: right after a create, a broker that has not
+ * applied it yet answers "does not host this topic-partition".
+ */
+async function freshMetadata(
+  admin: Admin,
+  topics: string[],
+): Promise<Awaited<ReturnType<Admin['fetchTopicMetadata']>> | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  return undefined;
 }

@@ -79,7 +79,7 @@ describe('karafka topics', () => {
     expect((await partitions([alpha])).get(alpha)).toBe(1);
 
     const listed = await topics(['list'], env);
-    expect(listed.stdout).toMatch(new RegExp(`^${alpha} +3 +1 +1 +fewer partitions`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^${alpha} +3 +1 +default +fewer partitions`, 'm'));
 
     const result = await topics(['migrate'], env);
     expect(result.code).toBe(0);
