@@ -28,8 +28,6 @@ const topicsCli = (command: string) =>
   runCli(['--boot', fixture('topics-app.js'), 'topics', command], {
     env: { FIXTURE_PREFIX: topicsPrefix },
   });
-/** The node the first test stops gracefully (the group coordinator's), still down afterwards. */
-let stoppedNode = 0;
 
 interface Consumed {
   n: number;
@@ -141,7 +139,6 @@ describe('a three-node cluster across failovers', () => {
           coordinator = await coordinatorOf(await groupIdOf(consumerClientId));
           await DevCluster.stopNode(coordinator);
           stopAt = Date.now();
-          stoppedNode = coordinator;
         }
         const batch: ProducerMessage[] = [];
         for (let n = start; n < Math.min(start + CHUNK, MESSAGES); n++) {
