@@ -25,6 +25,7 @@ export default defineConfig({
           include: ['test/**/*.spec.ts'],
           exclude: [
             'test/**/*.unit.spec.ts',
+            'test/schema-registry/**',
             'test/bench/**',
             'test/compat/**',
             // The cluster suite has its own config and setup (vitest.cluster.config.ts).
@@ -32,6 +33,17 @@ export default defineConfig({
             'node_modules/**',
           ],
           globalSetup: ['test/setup/global-broker.ts'],
+        },
+      },
+      // `schema-registry`: like integration, plus a real schema registry (Apicurio, Java 21+
+      // or its 2.x on Java 17) that only these suites start (SCHEMA_REGISTRY_URL reuses one).
+      {
+        extends: true,
+        test: {
+          name: 'schema-registry',
+          include: ['test/schema-registry/**/*.spec.ts'],
+          exclude: ['test/**/*.unit.spec.ts'],
+          globalSetup: ['test/setup/global-broker.ts', 'test/setup/global-schema-registry.ts'],
         },
       },
     ],

@@ -66,6 +66,7 @@ export {
 
 // Runtime state and health (what nestjs-karafka/metrics and /health read)
 export type { KarafkaRuntimeSnapshot } from './server/runtime-snapshot.js';
+export type { PartitionCommand } from './server/partition-command.js';
 export type {
   ConsumerGroupSnapshot,
   ConsumerGroupState,
@@ -84,6 +85,12 @@ export { Messages, type BatchMetadata } from './messages/messages.js';
 export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base-consumer.js';
 export type { ConsumerRuntime } from './processing/consumer-runtime.js';
 export { KarafkaContext } from './enhancers/karafka-context.js';
+
+// Nest's Kafka transport handlers (@EventPattern / @MessagePattern) on KarafkaServer
+export { KarafkaRoute, type KarafkaRouteOptions } from './patterns/karafka-route.decorator.js';
+export { KarafkaKafkaContext } from './patterns/karafka-kafka-context.js';
+export { NestKafkaDeserializer } from './patterns/nest-kafka.deserializer.js';
+export type { PatternHandlerInfo } from './patterns/pattern-consumer.js';
 
 // Responders
 export { Responds } from './responders/responds.decorator.js';

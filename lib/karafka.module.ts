@@ -22,6 +22,7 @@ import { Producer } from './producer/producer.js';
 import { ConsumingStop } from './processing/consuming-stop.js';
 import { RouteRegistry } from './routing/route-registry.js';
 import { instantiate, RoutesExplorer } from './routing/routes-explorer.js';
+import { PatternHandlers } from './patterns/pattern-handlers.js';
 import { JsonDeserializer, JsonSerializer } from './serialization/json.js';
 import { KarafkaServer } from './server/karafka.server.js';
 
@@ -61,6 +62,7 @@ const coreProviders: Provider[] = [
   KafkaClientFactory,
   RouteRegistry,
   ConsumingStop,
+  PatternHandlers,
   RoutesExplorer,
   Producer,
   ConsumerEnhancers,

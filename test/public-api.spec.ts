@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as api from '../lib/index.js';
 import * as devBroker from '../lib/dev-broker/index.js';
+import * as schemaRegistry from '../lib/schema-registry/index.js';
 
 /**
  * Every runtime name `nestjs-karafka` exports, on purpose. A new export fails this test until it
@@ -18,6 +19,7 @@ const PUBLIC_API = {
   transport: ['KarafkaServer'],
   messages: ['Message', 'Messages'],
   enhancers: ['KarafkaContext'],
+  'Nest transport patterns': ['KarafkaRoute', 'KarafkaKafkaContext', 'NestKafkaDeserializer'],
   producer: ['Producer', 'murmur2', 'partitionForKey'],
   'monitor and events': ['Monitor', 'LoggerListener', 'KARAFKA_EVENT_NAMES'],
   mapping: ['TopicMapper', 'IdentityTopicMapper', 'PrefixTopicMapper'],
@@ -99,6 +101,31 @@ describe('the public API (lib/index.ts)', () => {
     expect(devBroker.DevBrokerError.prototype).toBeInstanceOf(api.KarafkaError);
   });
 
+  it('the schema registry has its own entry point (its client library is an optional peer)', () => {
+    expect(Object.keys(schemaRegistry).sort()).toEqual([
+      'SCHEMA_REGISTRY_OPTIONS',
+      'SchemaRegistrationError',
+      'SchemaRegistry',
+      'SchemaRegistryDeserializer',
+      'SchemaRegistryError',
+      'SchemaRegistryModule',
+      'SchemaRegistrySerializer',
+      'SchemaValidationError',
+    ]);
+    for (const name of [
+      'SchemaRegistryError',
+      'SchemaValidationError',
+      'SchemaRegistrationError',
+    ]) {
+      const ErrorClass = schemaRegistry[name as keyof typeof schemaRegistry] as {
+        prototype: object;
+      };
+      expect(ErrorClass.prototype, name).toBeInstanceOf(api.KarafkaError);
+    }
+    // Validation and registration failures on produce are producer errors.
+    expect(schemaRegistry.SchemaValidationError.prototype).toBeInstanceOf(api.KarafkaProducerError);
+  });
+
   it('tracing, metrics and health have entry points of their own (each pulls in an optional peer)', async () => {
     expect(Object.keys(await import('../lib/tracing/index.js')).sort()).toEqual([
       'KarafkaTracingModule',
@@ -114,11 +141,23 @@ describe('the public API (lib/index.ts)', () => {
       'KarafkaHealthModule',
     ]);
   });
+
+  it('the web UI has an entry point of its own', async () => {
+    expect(Object.keys(await import('../lib/web/index.js')).sort()).toEqual([
+      'DEFAULT_WEB_TOPICS',
+      'KarafkaWebModule',
+      'WebTracker',
+      'ensureWebTopics',
+      'serveKarafkaWeb',
+    ]);
+  });
 });
 
 describe('the package entry points (package.json "exports", built dist/)', () => {
-  it('resolves nestjs-karafka, nestjs-karafka/testing and nestjs-karafka/dev-broker by name', async () => {
+  it('resolves nestjs-karafka, nestjs-karafka/testing, /dev-broker and /schema-registry by name', async () => {
     const main = (await import('nestjs-karafka')) as Record<string, unknown>;
+    const registry = (await import('nestjs-karafka/schema-registry')) as Record<string, unknown>;
+    expect(registry.SchemaRegistryModule).toBeTypeOf('function');
     const testing = (await import('nestjs-karafka/testing')) as Record<string, unknown>;
     const broker = (await import('nestjs-karafka/dev-broker')) as Record<string, unknown>;
     expect(main.KarafkaModule).toBeTypeOf('function');
@@ -131,5 +170,7 @@ describe('the package entry points (package.json "exports", built dist/)', () =>
     expect(tracing.KarafkaTracingModule).toBeTypeOf('function');
     expect(metrics.KarafkaMetricsModule).toBeTypeOf('function');
     expect(health.KarafkaHealthIndicator).toBeTypeOf('function');
+    const web = (await import('nestjs-karafka/web')) as Record<string, unknown>;
+    expect(web.KarafkaWebModule).toBeTypeOf('function');
   });
 });

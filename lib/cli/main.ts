@@ -9,6 +9,7 @@ import { infoCommand } from './info.command.js';
 import { installCommand } from './install.command.js';
 import { serverCommand } from './server.command.js';
 import { topicsCommand } from './topics.command.js';
+import { webCommand } from './web.command.js';
 
 export function buildProgram(): Command {
   const program = new Command('karafka')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     installCommand(),
     brokerCommand(),
     clusterCommand(),
+    webCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -1,3 +1,4 @@
+import type { PartitionCommand } from '../server/partition-command.js';
 import type { Admin, Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { Monitor } from '../instrumentation/monitor.js';
@@ -242,6 +243,27 @@ export class ConsumerGroupListener implements PartitionHost {
 
   seek(kafkaTopic: string, partition: number, offset: string): void {
     this.toKafka(() => this.consumer?.seek({ topic: kafkaTopic, partition, offset }));
+  }
+
+  /**
+   * Pause, resume or seek an assigned partition as its consumer would (commands from the web
+   * UI). False when the partition is not assigned to this member. A seek while `consume` runs
+   * applies after that call, like the consumer's own `seek()`.
+   */
+  command(
+    kafkaTopic: string,
+    partition: number,
+    action: PartitionCommand['action'],
+    offset?: string,
+  ): boolean {
+    if (!this.assignment.get(kafkaTopic)?.has(partition)) return false;
+    const executor = this.executorFor(kafkaTopic, partition);
+    if (!executor) return false;
+    if (action === 'pause') executor.consumerControls.pause();
+    else if (action === 'resume') executor.consumerControls.resume();
+    else if (executor.consumingSince !== undefined) executor.consumerControls.seek(offset ?? '0');
+    else this.seek(kafkaTopic, partition, BigInt(offset ?? '0').toString());
+    return true;
   }
 
   private toKafka(call: () => void): void {
@@ -532,6 +554,7 @@ export class ConsumerGroupListener implements PartitionHost {
       committedOffset: polled?.committed?.toString(),
       lag,
       paused: executor?.paused ?? false,
+      pausedByConsumer: executor?.pausedByConsumer ?? false,
       backingOffSince: backingOffSince === undefined ? undefined : new Date(backingOffSince),
       attempt: executor?.attempt ?? 0,
       consumingSince: consumingSince === undefined ? undefined : new Date(consumingSince),

@@ -22,6 +22,8 @@ export interface PartitionSnapshot {
   readonly lag?: number;
   /** Paused, by a backoff after a failure or by the consumer's `pause()`. */
   readonly paused: boolean;
+  /** Paused by the consumer's `pause()` or a pause command (not by a backoff). */
+  readonly pausedByConsumer?: boolean;
   /** Since when the partition waits out a backoff after failed `consume` calls. */
   readonly backingOffSince?: Date;
   /** Consecutive failed `consume` calls. */

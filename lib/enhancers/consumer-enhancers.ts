@@ -53,6 +53,8 @@ export class ConsumerEnhancers implements CallChainLink {
   ) {}
 
   wrap(route: Route, next: ConsumeCall): ConsumeCall {
+    // Nest already wrapped a pattern handler in its enhancers when it registered it.
+    if (route.pattern) return next;
     const reachable = nestContainer(this.moduleRef);
     const config = applicationConfig(reachable);
     const consumerClass = route.consumerClass;

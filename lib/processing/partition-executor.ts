@@ -13,6 +13,7 @@ import {
   type ConsumeCallScope,
 } from './call-chain.js';
 import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
+import { decodeAhead, type MessageParser } from './message-parser.js';
 import { PartitionCoordinator } from './partition-coordinator.js';
 import type { BatchControls, PartitionHost, PartitionRef } from './partition-host.js';
 import type { PartitionScope, ProcessingStrategy } from './strategies/processing-strategy.js';
@@ -72,7 +73,7 @@ export class PartitionExecutor {
     readonly route: Route,
     readonly partition: number,
     private readonly host: PartitionHost,
-    private readonly parse: (message: Message) => unknown,
+    private readonly parse: MessageParser,
     private readonly strategy: ProcessingStrategy,
     /** The route's call chain (see call-chain.ts); the direct call when it has no links. */
     private readonly call: ConsumeCall = directConsume,
@@ -100,8 +101,18 @@ export class PartitionExecutor {
     return this.coordinator.paused;
   }
 
+  /** Paused by the consumer's `pause()` (or a command acting as the consumer). */
+  get pausedByConsumer(): boolean {
+    return this.coordinator.pausedByConsumer;
+  }
+
+  /** The consumer's own pause/resume/seek, for commands from outside (the web UI). */
+  get consumerControls(): Pick<ConsumerRuntime, 'pause' | 'resume' | 'seek'> {
+    return this.main.runtime;
+  }
+
   async process(batch: Batch, controls: BatchControls): Promise<void> {
-    const context: BatchContext = {
+    const context: { -readonly [K in keyof BatchContext]: BatchContext[K] } = {
       topic: this.route.topic,
       partition: this.partition,
       receivedAt: new Date(),
@@ -125,6 +136,7 @@ export class PartitionExecutor {
     let done: Message | undefined;
     const main = this.main;
     try {
+      await this.prepareBatch(list, context);
       if (this.virtual && !coordinator.inOrder) {
         done = await this.processVirtual(
           this.virtual,
@@ -176,6 +188,19 @@ export class PartitionExecutor {
       this.controls = undefined;
       coordinator.applySeek();
     }
+  }
+
+  /**
+   * The step before any `consume` call of a fetched batch. A route whose deserializer (or
+   * payload schema) is async gets every payload decoded here, concurrently and in order, so
+   * `message.payload` stays a plain property; sync routes keep the lazy path and pay nothing.
+   */
+  private async prepareBatch(
+    list: readonly Message[],
+    context: { parse: BatchContext['parse'] },
+  ): Promise<void> {
+    const { decode } = this.parse;
+    if (this.parse.async && decode) context.parse = await decodeAhead(list, decode);
   }
 
   /**
@@ -307,7 +332,7 @@ export class PartitionExecutor {
       if (!this.route.persistent) slot.instance = undefined;
     }
     if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
-    if (slot.virtualPartition === undefined) this.coordinator.succeeded();
+    if (slot.virtualPartition === undefined) this.coordinator.succeeded(last.offset);
     return SUCCEEDED;
   }
 
@@ -455,6 +480,7 @@ export class PartitionExecutor {
       get producer() {
         return host.producer;
       },
+      heartbeat: () => this.controls?.heartbeat() ?? Promise.resolve(),
       markAsConsumed: (message) => host.committer.mark(kafkaTopic, partition, message.offset),
       markAsConsumedSync: async (message) => {
         host.committer.mark(kafkaTopic, partition, message.offset);

@@ -15,6 +15,8 @@ import { MessagePreparer } from './message-preparer.js';
 import { ProducerMiddlewareChain } from './middleware.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import { ProducerConnection } from './producer-connection.js';
+import { LaneDeliveryHandle, SerializationLane } from './serialization-lane.js';
+import { isThenable } from '../utils/thenable.js';
 import type {
   DeliveryHandle,
   DeliveryReport,
@@ -64,7 +66,8 @@ export class Producer implements OnApplicationShutdown {
   private shared!: SharedState;
   private settings!: SendSettings;
   private queue!: AsyncQueue;
-  private buffered!: OutgoingMessage[];
+  private buffered!: Array<OutgoingMessage | Promise<OutgoingMessage>>;
+  private lane!: SerializationLane;
 
   constructor(
     @Inject(KARAFKA_CONFIG) config: KarafkaConfig,
@@ -116,9 +119,9 @@ export class Producer implements OnApplicationShutdown {
     return this.buffered.length;
   }
 
-  /** Messages of `produceAsync` not acknowledged yet (queued or in flight). */
+  /** Messages of `produceAsync` not acknowledged yet (being serialized, queued or in flight). */
   get pendingAsync(): number {
-    return this.queue.pending;
+    return this.queue.pending + this.lane.pending;
   }
 
   /** Whether the producer was closed (or is closing): it accepts no more messages. */
@@ -135,7 +138,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends one message; resolves with its report once the broker acknowledged it. */
   async produceSync(message: ProducerMessage): Promise<DeliveryReport> {
     this.shared.connection.assertOpen();
-    const outgoing = this.trace(this.shared.preparer.prepare(message));
+    const outgoing = await this.traced(this.shared.preparer.prepare(message));
     const started = performance.now();
     const [report] = await this.sendNow([outgoing], 'producer.produce_sync.error');
     const { monitor } = this.shared;
@@ -152,7 +155,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends messages (to any topics) in one request; all are validated before any is sent. */
   async produceManySync(messages: readonly ProducerMessage[]): Promise<DeliveryReport[]> {
     this.shared.connection.assertOpen();
-    const outgoing = this.traceMany(this.shared.preparer.prepareMany(messages));
+    const outgoing = await this.tracedMany(this.shared.preparer.prepareMany(messages));
     if (outgoing.length === 0) return [];
     const started = performance.now();
     const reports = await this.sendNow(outgoing, 'producer.produce_sync.error');
@@ -169,43 +172,74 @@ export class Producer implements OnApplicationShutdown {
 
   /**
    * Queues a message and returns at once; it is sent with the next background batch.
-   * Throws (synchronously) when the message is invalid or the producer is closed.
+   * Throws (synchronously) when the message is invalid or the producer is closed. With an
+   * async serializer it still returns at once: a serialization failure then rejects the
+   * handle's report and is published as `error.occurred` (`producer.produce_async.error`).
    */
   produceAsync(message: ProducerMessage): DeliveryHandle {
     this.shared.connection.assertOpen();
-    const outgoing = this.trace(this.shared.preparer.prepare(message));
-    const handle = this.queue.push(outgoing);
-    const { monitor } = this.shared;
-    if (monitor.hasListeners('message.produced_async')) {
-      monitor.publish('message.produced_async', { message: info(outgoing) });
+    const outgoing = this.traced(this.shared.preparer.prepare(message));
+    if (isThenable(outgoing) || this.lane.busy) {
+      const handle = new LaneDeliveryHandle();
+      this.lane.add(
+        outgoing,
+        1,
+        (ready) => handle.follow(this.enqueueAsync([ready], 'message.produced_async')[0]!),
+        (error) => {
+          handle.fail(error);
+          this.serializationFailed(error, message.topic);
+        },
+      );
+      return handle;
     }
-    return handle;
+    return this.enqueueAsync([outgoing], 'message.produced_async')[0]!;
   }
 
   /** Queues messages (all validated first); returns one handle per message, in order. */
   produceManyAsync(messages: readonly ProducerMessage[]): DeliveryHandle[] {
     this.shared.connection.assertOpen();
-    const outgoing = this.traceMany(this.shared.preparer.prepareMany(messages));
-    const handles = this.enqueue(outgoing);
-    const { monitor } = this.shared;
-    if (outgoing.length && monitor.hasListeners('messages.produced_async')) {
-      monitor.publish('messages.produced_async', { messages: outgoing.map(info) });
+    const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
+    if (isThenable(outgoing) || this.lane.busy) {
+      const handles = messages.map(() => new LaneDeliveryHandle());
+      this.lane.add(
+        outgoing,
+        handles.length,
+        (ready) =>
+          this.enqueueAsync(ready, 'messages.produced_async').forEach((queued, i) =>
+            handles[i]!.follow(queued),
+          ),
+        (error) => {
+          for (const handle of handles) handle.fail(error);
+          this.serializationFailed(error);
+        },
+      );
+      return handles;
     }
-    return handles;
+    return this.enqueueAsync(outgoing, 'messages.produced_async');
   }
 
-  /** Validates and collects a message without sending it. Returns how many are buffered. */
+  /**
+   * Validates and collects a message without sending it. Returns how many are buffered. With
+   * an async serializer its serialization failure surfaces when the buffer is flushed.
+   */
   buffer(message: ProducerMessage): number {
     this.shared.connection.assertOpen();
-    this.buffered.push(this.trace(this.shared.preparer.prepare(message)));
+    this.buffered.push(pendingSafe(this.traced(this.shared.preparer.prepare(message))));
     return this.buffered.length;
   }
 
   /** Validates and collects messages (all or none). Returns how many are buffered. */
   bufferMany(messages: readonly ProducerMessage[]): number {
     this.shared.connection.assertOpen();
-    const outgoing = this.traceMany(this.shared.preparer.prepareMany(messages));
-    for (const message of outgoing) this.buffered.push(message);
+    const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
+    if (isThenable(outgoing)) {
+      // Keeps the all-or-nothing rule: one failure fails every message of the call at flush.
+      for (let i = 0; i < messages.length; i++) {
+        this.buffered.push(pendingSafe(outgoing.then((list) => list[i]!)));
+      }
+    } else {
+      for (const message of outgoing) this.buffered.push(message);
+    }
     return this.buffered.length;
   }
 
@@ -215,7 +249,7 @@ export class Producer implements OnApplicationShutdown {
    */
   async flushSync(): Promise<DeliveryReport[]> {
     this.shared.connection.assertOpen();
-    const messages = this.takeBuffer();
+    const messages = await settleAll(this.takeBuffer());
     if (messages.length === 0) return [];
     const started = performance.now();
     const reports = await this.sendNow(messages, 'producer.flush.error');
@@ -233,7 +267,24 @@ export class Producer implements OnApplicationShutdown {
   /** Hands the buffered messages to the background queue; returns their handles. */
   flushAsync(): DeliveryHandle[] {
     this.shared.connection.assertOpen();
-    const messages = this.takeBuffer();
+    const taken = this.takeBuffer();
+    if (this.lane.busy || taken.some(isThenable)) {
+      const handles = taken.map(() => new LaneDeliveryHandle());
+      this.lane.add(
+        settleAll(taken),
+        handles.length,
+        (ready) => {
+          this.enqueue(ready).forEach((queued, i) => handles[i]!.follow(queued));
+          this.publishFlushedAsync(ready);
+        },
+        (error) => {
+          for (const handle of handles) handle.fail(error);
+          this.serializationFailed(error);
+        },
+      );
+      return handles;
+    }
+    const messages = taken as OutgoingMessage[];
     const handles = this.enqueue(messages);
     const { monitor } = this.shared;
     if (messages.length && monitor.hasListeners('buffer.flushed_async')) {
@@ -273,6 +324,7 @@ export class Producer implements OnApplicationShutdown {
     this.shared = shared;
     this.settings = settings;
     this.buffered = [];
+    this.lane = new SerializationLane();
     this.queue = new AsyncQueue({
       lingerMs: shared.config.lingerMs,
       batchSize: Math.min(shared.config.batchSize, MAX_MESSAGES_PER_REQUEST),
@@ -282,22 +334,72 @@ export class Producer implements OnApplicationShutdown {
     shared.variants.set(settings.key, this);
   }
 
-  /** Tracing on: the message's publish span starts where the app produced it (its context is the parent). */
+  /**
+   * Tracing on: the message's publish span starts where the app produced it (its context is the
+   * parent). A message whose serializer is async is traced once serialized, in the same async
+   * context (OpenTelemetry's context follows the promise).
+   */
+  private traced(
+    message: OutgoingMessage | Promise<OutgoingMessage>,
+  ): OutgoingMessage | Promise<OutgoingMessage> {
+    if (!this.shared.tracing) return message;
+    return isThenable(message) ? message.then((ready) => this.trace(ready)) : this.trace(message);
+  }
+
+  private tracedMany(
+    messages: OutgoingMessage[] | Promise<OutgoingMessage[]>,
+  ): OutgoingMessage[] | Promise<OutgoingMessage[]> {
+    if (!this.shared.tracing) return messages;
+    const traceAll = (ready: OutgoingMessage[]) => {
+      for (const message of ready) this.trace(message);
+      return ready;
+    };
+    return isThenable(messages) ? messages.then(traceAll) : traceAll(messages);
+  }
+
   private trace(message: OutgoingMessage): OutgoingMessage {
     const tracing = this.shared.tracing;
     if (tracing) message.traced(tracing.startPublish(message));
     return message;
   }
 
-  private traceMany(messages: OutgoingMessage[]): OutgoingMessage[] {
-    if (this.shared.tracing) for (const message of messages) this.trace(message);
-    return messages;
-  }
-
-  private takeBuffer(): OutgoingMessage[] {
+  private takeBuffer(): Array<OutgoingMessage | Promise<OutgoingMessage>> {
     const messages = this.buffered;
     this.buffered = [];
     return messages;
+  }
+
+  /** Queues prepared messages and publishes the produced_async event. */
+  private enqueueAsync(
+    outgoing: readonly OutgoingMessage[],
+    event: 'message.produced_async' | 'messages.produced_async',
+  ): DeliveryHandle[] {
+    const handles = this.enqueue(outgoing);
+    const { monitor } = this.shared;
+    if (outgoing.length && monitor.hasListeners(event)) {
+      if (event === 'message.produced_async') {
+        monitor.publish(event, { message: info(outgoing[0]!) });
+      } else {
+        monitor.publish(event, { messages: outgoing.map(info) });
+      }
+    }
+    return handles;
+  }
+
+  private publishFlushedAsync(messages: readonly OutgoingMessage[]): void {
+    const { monitor } = this.shared;
+    if (messages.length && monitor.hasListeners('buffer.flushed_async')) {
+      monitor.publish('buffer.flushed_async', { messages: messages.map(info) });
+    }
+  }
+
+  /** An async serializer failed after `produceAsync` returned: nobody else would hear of it. */
+  private serializationFailed(error: unknown, topic?: unknown): void {
+    this.shared.monitor.publish('error.occurred', {
+      type: 'producer.produce_async.error',
+      error,
+      ...(typeof topic === 'string' ? { topic } : {}),
+    });
   }
 
   private enqueue(messages: readonly OutgoingMessage[]): DeliveryHandle[] {
@@ -387,9 +489,19 @@ export class Producer implements OnApplicationShutdown {
     connection.closed = true;
     let pending = 0;
     for (const variant of variants.values()) {
-      pending += variant.queue.pending + variant.buffered.length;
+      pending += variant.queue.pending + variant.lane.pending + variant.buffered.length;
+    }
+    // Messages still being serialized join their queue first, in order.
+    await Promise.all([...variants.values()].map((variant) => variant.lane.drain()));
+    for (const variant of variants.values()) {
       // Buffered messages go out like flushAsync: nothing collected is lost on shutdown.
-      variant.enqueue(variant.takeBuffer());
+      const buffered = await Promise.allSettled(variant.takeBuffer());
+      variant.enqueue(
+        buffered.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])),
+      );
+      for (const outcome of buffered) {
+        if (outcome.status === 'rejected') variant.serializationFailed(outcome.reason);
+      }
     }
     await Promise.all([...variants.values()].map((variant) => variant.queue.drain()));
     try {
@@ -416,4 +528,17 @@ function singleTopic(messages: readonly OutgoingMessage[]): { topic?: string } {
   return topic !== undefined && messages.every((message) => message.routeTopic === topic)
     ? { topic }
     : {};
+}
+
+/** A promise kept for later: its rejection is handled where it is awaited, not unhandled now. */
+function pendingSafe<T>(value: T | Promise<T>): T | Promise<T> {
+  if (isThenable(value)) value.catch(() => undefined);
+  return value;
+}
+
+/** The buffered messages, waiting for those still being serialized; the first failure rejects. */
+function settleAll(
+  messages: Array<OutgoingMessage | Promise<OutgoingMessage>>,
+): OutgoingMessage[] | Promise<OutgoingMessage[]> {
+  return messages.some(isThenable) ? Promise.all(messages) : (messages as OutgoingMessage[]);
 }

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { InitialOffset } from '../config/kafka-rules.js';
 import type { Message } from '../messages/message.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
+import type { StandardSchemaV1 } from '../validation/standard-schema.js';
 import type { Deserializer } from '../serialization/serialization.interfaces.js';
 
 /** How a routed topic should look in Kafka (`karafka topics migrate` creates or grows it). */
@@ -23,7 +24,10 @@ export interface TopicDeclaration {
 export interface DeadLetterOptions {
   /** Route topic of the dead letter queue (the topic mapper applies). */
   topic: string;
-  /** Retries before dispatching. Default 3 (4 attempts in all). */
+  /**
+   * Retries before dispatching. Default 3: the message is moved once it was in 4 failed calls
+   * (in batch mode the batch's failed call counts; the batch is then replayed one by one).
+   */
   maxRetries?: number;
 }
 
@@ -61,8 +65,12 @@ export interface ConsumerOptions {
   group?: string;
   /** Deserializer of this topic (instance or injectable class). Default: the module's (JSON). */
   deserializer?: Deserializer | Type<Deserializer>;
-  /** A DTO class: payloads are turned into validated instances (class-transformer + class-validator). */
-  payload?: Type<object>;
+  /**
+   * What a payload must be: a DTO class (payloads become validated instances through
+   * class-transformer + class-validator) or a Standard Schema (zod, valibot, arktype, ...: the
+   * payload is the schema's output). A payload that fails is a deserialization error.
+   */
+  payload?: Type<object> | StandardSchemaV1;
   /** One consumer instance per partition, kept across batches. Default: module's consumerPersistence (true). */
   persistent?: boolean;
   /** Where to start without committed offsets. Default: module's initialOffset ('earliest'). */

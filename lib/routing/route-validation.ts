@@ -1,3 +1,4 @@
+import { isStandardSchema } from '../validation/standard-schema.js';
 import { isValidTopicName, KAFKA_NAME_PATTERN, TOPIC_NAME_RULE } from '../config/kafka-rules.js';
 import { DEFAULT_GROUP } from './constants.js';
 import type { RouteDefinition, TopicDeclaration } from './consumer-options.js';
@@ -52,8 +53,12 @@ export function validateConsumerOptions(
   ) {
     problems.push(`initialOffset: must be 'earliest' or 'latest'`);
   }
-  if (definition.payload !== undefined && typeof definition.payload !== 'function') {
-    problems.push('payload: must be a DTO class');
+  if (
+    definition.payload !== undefined &&
+    typeof definition.payload !== 'function' &&
+    !isStandardSchema(definition.payload)
+  ) {
+    problems.push('payload: must be a DTO class or a Standard Schema (zod, valibot, arktype, ...)');
   }
   const deserializer = definition.deserializer as unknown;
   if (

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, Server, Transport } from '@nestjs/microservices';
 import type { Admin, Consumer as KafkaConsumer } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { ConsumerGroupListener } from '../connection/consumer-group-listener.js';
@@ -23,8 +23,10 @@ import { KARAFKA_CONFIG, KARAFKA_TRACING } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import { Producer } from '../producer/producer.js';
 import { ConsumingStop } from '../processing/consuming-stop.js';
+import { PatternHandlers } from '../patterns/pattern-handlers.js';
 import { RoutesExplorer } from '../routing/routes-explorer.js';
 import type { TracingHooks } from '../tracing/tracing-hooks.js';
+import type { PartitionCommand } from './partition-command.js';
 import type { KarafkaRuntimeSnapshot, KarafkaServerStatus } from './runtime-snapshot.js';
 
 export type { KarafkaServerStatus };
@@ -54,6 +56,11 @@ export class KarafkaServer
   extends Server<KarafkaServerEvents, KarafkaServerStatus>
   implements CustomTransportStrategy, OnApplicationBootstrap, OnModuleDestroy
 {
+  /**
+   * Nest registers `@EventPattern` / `@MessagePattern` handlers meant for the Kafka transport
+   * (or for any transport) with this server, as with its own ServerKafka.
+   */
+  override readonly transportId = Transport.KAFKA;
   private listeners: ConsumerGroupListener[] = [];
   private selection: RouteSelection = {};
   private stopping?: Promise<KarafkaStopResult>;
@@ -72,13 +79,21 @@ export class KarafkaServer
     private readonly topicMapper: TopicMapper,
     private readonly producer: Producer,
     private readonly enhancers: ConsumerEnhancers,
+    patternHandlers: PatternHandlers,
     @Optional() @Inject(KARAFKA_TRACING) private readonly tracing?: TracingHooks,
   ) {
     super();
     this._status$.subscribe((status) => (this.current = status));
     this._status$.next('idle');
     consumingStop.register(() => this.close());
+    patternHandlers.attach({
+      handlerFor: (pattern) => this.getHandlerByPattern(pattern) ?? undefined,
+      kafkaConsumer: (groupId) => this.listeners.find((l) => l.group.id === groupId)?.kafkaConsumer,
+    });
+    this.patternHandlers = patternHandlers;
   }
+
+  private readonly patternHandlers: PatternHandlers;
 
   /** Runs only these consumer groups (names or ids) and/or route topics. Call before listen(). */
   select(selection: RouteSelection): this {
@@ -131,6 +146,11 @@ export class KarafkaServer
             ? ' match the selection.'
             : '. Add @Consumer classes to your providers.'),
       );
+    }
+    // Pattern routes need the handlers Nest registers when it connects this microservice.
+    for (const route of table.routes) {
+      if (route.pattern)
+        this.patternHandlers.handler(route.pattern.pattern, route.consumerClass.name);
     }
     this.running = true;
     this.stopping = undefined;
@@ -209,6 +229,18 @@ export class KarafkaServer
       takenAt: new Date(),
       groups: this.listeners.map((listener) => listener.snapshot()),
     };
+  }
+
+  /**
+   * Pauses, resumes or seeks one partition assigned to this process, as its consumer's own
+   * `pause()`/`resume()`/`seek()` would (the web UI's commands). Resolves false when no group
+   * of this process has the partition assigned.
+   */
+  command(command: PartitionCommand): boolean {
+    const listener = this.listeners.find((candidate) => candidate.group.id === command.group);
+    if (!listener) return false;
+    const kafkaTopic = this.topicMapper.outgoing(command.topic);
+    return listener.command(kafkaTopic, command.partition, command.action, command.offset);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KarafkaModule } from 'nestjs-karafka';
 import { KarafkaMetricsModule } from 'nestjs-karafka/metrics';
+import { KarafkaWebModule } from 'nestjs-karafka/web';
 import { CartsModule } from './carts/carts.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InventoryModule } from './inventory/inventory.module.js';
@@ -20,6 +21,9 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     KarafkaModule.forRootAsync({ useFactory: () => karafkaOptions() }),
     // GET /metrics in the Prometheus text format; lag of idle or paused partitions every 10 s.
     KarafkaMetricsModule.forRoot({ lagInterval: 10_000, defaultMetrics: true }),
+    // The web UI at /karafka: processes, lag, errors, dead letters, topic data; pause/resume from
+    // the browser. Its state lives in Kafka (karafka_consumers_* topics, created at start).
+    KarafkaWebModule.forRoot({ path: 'karafka', commands: true }),
     CartsModule,
     OrdersModule,
     StatsModule,

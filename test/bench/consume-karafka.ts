@@ -74,7 +74,9 @@ async function observability(): Promise<{ imports: DynamicModule[]; stop(): Prom
 /**
  * nestjs-karafka as a user writes it: one @Consumer class whose consume reads every payload
  * (JSON, deserialized lazily by the framework). batch: true gets the fetched batch of a
- * partition per call, batch: false one message per call.
+ * partition per call, batch: false one message per call. With `options.registryUrl` the topic
+ * holds Avro in the schema registry's wire format, decoded by SchemaRegistryDeserializer
+ * (async: the batch is decoded before consume; the schema is fetched once and cached).
  */
 export async function consumeKarafka(
   input: TaskInput,
@@ -87,7 +89,16 @@ export async function consumeKarafka(
   let calls = 0;
   let checksum = 0;
 
-  @Consumer(input.topic, { batch })
+  const registryUrl = input.options?.registryUrl;
+  const registry =
+    typeof registryUrl === 'string'
+      ? await import('../../lib/schema-registry/index.js')
+      : undefined;
+
+  @Consumer(input.topic, {
+    batch,
+    ...(registry ? { deserializer: registry.SchemaRegistryDeserializer } : {}),
+  })
   class BenchConsumer extends BaseConsumer<BenchPayload> {
     consume(messages: Messages<BenchPayload>): void {
       calls += 1;
@@ -114,6 +125,9 @@ export async function consumeKarafka(
           heartbeatInterval: FETCH.heartbeatInterval,
         },
       }),
+      ...(registry && typeof registryUrl === 'string'
+        ? [registry.SchemaRegistryModule.forRoot({ url: registryUrl })]
+        : []),
       ...(extras?.imports ?? []),
     ],
     providers: [BenchConsumer],

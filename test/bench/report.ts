@@ -74,6 +74,7 @@ export function buildReport(opts: {
       m('karafka-batch', 'cpuUsPerMessage'),
       m('karafka-batch-enhanced', 'cpuUsPerMessage'),
     ),
+    batchAvroVsBatchJson: ratio(mps('karafka-batch-avro'), mps('karafka-batch')),
     observedBatchVsBatch: ratio(mps('karafka-batch-observed'), mps('karafka-batch')),
     // CPU per message, plain over observed: the same ratio, far less sensitive to other load.
     observedBatchVsBatchCpu: ratio(

@@ -55,6 +55,13 @@ export const PLAN: PlannedTask[] = [
     title: 'nestjs-karafka batch: true + guard, interceptor and filter',
   },
   {
+    label: 'karafka-batch-avro',
+    kind: 'consume',
+    task: 'consume.karafka-batch-avro',
+    title: 'nestjs-karafka batch: true, Avro through the schema registry (cached schema)',
+    options: { avro: true },
+  },
+  {
     label: 'karafka-batch-observed',
     kind: 'consume',
     task: 'consume.karafka-batch-observed',

@@ -25,6 +25,8 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-karafka.js')).consumeKarafka(input, true, {
       enhancers: 'guard-interceptor-filter',
     }),
+  'consume.karafka-batch-avro': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true),
   'consume.karafka-batch-observed': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, true, { observed: true }),
   'consume.karafka-single': async (input) =>

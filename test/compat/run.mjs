@@ -85,6 +85,9 @@ export class EventsController {
   const modulePath = join(dir, 'src/app.module.ts');
   const source = readFileSync(modulePath, 'utf8')
     .replace('controllers: [AppController]', 'controllers: [AppController, EventsController]')
+    // The web UI from its own entry point (nestjs-karafka/web), in both module systems.
+    .replace('imports: [', 'imports: [KarafkaWebModule.forRoot(), ')
+    .replace(/^/, `import { KarafkaWebModule } from 'nestjs-karafka/web';\n`)
     .replace(/^/, `import { EventsController } from './events.controller${ext}';\n`);
   writeFileSync(modulePath, source);
 }
@@ -137,6 +140,11 @@ async function bootAndProduce(dir, env, id) {
     const response = await postEvent(port, id);
     if (response.status !== 201) throw new Error(`POST /events answered ${response.status}`);
     await waitFor(new RegExp(`last id ${id}`), `consumed message ${id}`);
+    const web = await fetch(`http://127.0.0.1:${port}/karafka/processes`);
+    const page = await web.text();
+    if (web.status !== 200 || !page.includes('<h1>Processes</h1>')) {
+      throw new Error(`GET /karafka/processes answered ${web.status}:\n${page.slice(0, 500)}`);
+    }
     // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
     // nothing up to the first consumed message is a warning, an error or a stack trace.
     const noisy = output.split('\n').filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));

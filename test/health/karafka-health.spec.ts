@@ -1,7 +1,6 @@
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { Kafka, logLevel } from 'kafkajs';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DevBroker } from '../../lib/dev-broker/dev-broker.js';
@@ -11,18 +10,7 @@ import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
-import { eventually, uniqueName } from '../support/kafka.js';
-
-async function produceTo(brokers: string, topic: string, value: string): Promise<void> {
-  const producer = new Kafka({
-    clientId: 'health-test',
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-  }).producer();
-  await producer.connect();
-  await producer.send({ topic, messages: [{ value }] });
-  await producer.disconnect();
-}
+import { eventually, produceTo, uniqueName } from '../support/kafka.js';
 
 interface HealthBody {
   status: string;

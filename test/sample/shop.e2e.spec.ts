@@ -304,6 +304,23 @@ describe('the sample shop, end to end on a real broker', () => {
     expect(body.messagesConsumed.orders_placed).toBeGreaterThan(0);
   });
 
+  it('mounts the web UI at /karafka: its process reports the shop routes through Kafka', async () => {
+    const clientId = process.env.KARAFKA_CLIENT_ID!;
+    await eventually(
+      async () => (await http().get('/karafka/processes')).text.includes(`<td>${clientId}</td>`),
+      30_000,
+      'the shop process on the Processes page',
+    );
+    const routing = await http().get('/karafka/routing').expect(200);
+    expect(routing.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(routing.text).toContain('cart_events =&gt;');
+    expect(routing.text).toContain(`${prefix}cart_events`);
+    await http()
+      .get('/karafka/assets/app.css')
+      .expect(200)
+      .expect('content-type', /text\/css/);
+  });
+
   it('exposes Prometheus metrics at /metrics, with consumed messages and lag per partition', async () => {
     const id = cartId();
     await http().post(`/carts/${id}/items`).send({ item: 'Book' }).expect(202);

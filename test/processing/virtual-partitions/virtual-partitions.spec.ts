@@ -190,6 +190,8 @@ describe('virtual partitions, on a real broker', () => {
     expect(await totalEndOffset(dlq)).toBe(1);
     expect(JSON.parse(letters[0]!.value!)).toMatchObject({ poison: true });
     expect(letters[0]!.headers.karafka_original_offset).toBe('77');
+    // Its group's failed call and its own on the collapsed replay: 1 + maxRetries.
+    expect(letters[0]!.headers.karafka_attempts).toBe('2');
   });
 
   it('refuses virtual partitions with manual offsets, and a bad max, at boot', async () => {
