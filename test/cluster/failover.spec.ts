@@ -83,13 +83,8 @@ function pauseAfter(since: number): number | undefined {
 }
 
 describe('a three-node cluster across failovers', () => {
-  // Skipped: on the cluster `topics migrate` exits 1 ("This server does not host this
-  // topic-partition" from createTopics' waitForLeaders, a broker not yet aware of the new topic).
-  // Known open bug of issue 20; so is the under-replicated report on the cluster (unit-tested text).
-  it.skip('karafka topics migrate creates the declared topics with the cluster replication factor, none under-replicated', async () => {
+  it('karafka topics migrate creates the declared topics with the cluster replication factor, none under-replicated', async () => {
     const result = await topicsCli('migrate');
-    // (stderr may hold a kafkajs "does not host this topic-partition" line: a broker asked for
-    // the new topic's metadata before it learned of it; kafkajs retries it.)
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`created ${topicsPrefix}.beta (2 partitions`);
     expect(result.stdout).not.toContain('under-replicated');
@@ -100,6 +95,24 @@ describe('a three-node cluster across failovers', () => {
       topic.partitions.map((partition) => partition.replicas.length),
     );
     expect(replicas).toEqual([3, 3, 3]);
+  });
+
+  it('karafka info names the three brokers and the controller they report', async () => {
+    const result = await runCli(['--boot', fixture('topics-app.js'), 'info', '--json']);
+    expect(result.code).toBe(0);
+    const { cluster } = JSON.parse(result.stdout) as {
+      cluster: { brokers: Array<{ nodeId: number; address: string }>; controller: number };
+    };
+    expect(cluster.brokers).toEqual(
+      (await DevCluster.status()).nodes.map((node) => ({
+        nodeId: node.nodeId,
+        address: node.brokers,
+      })),
+    );
+    expect([1, 2, 3]).toContain(cluster.controller);
+    const text = await runCli(['--boot', fixture('topics-app.js'), 'info']);
+    expect(text.stdout).toMatch(/^Cluster {4}\S+ \(3 brokers\)$/m);
+    expect(text.stdout).toMatch(/^ {2}broker \d {2}127\.0\.0\.1:\d+ {2}\(controller\)$/m);
   });
 
   it('loses no acknowledged message and duplicates none (idempotent, acks all) while the leader is killed and the coordinator stopped, and a consuming app keeps per-key order', async () => {
