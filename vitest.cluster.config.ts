@@ -10,7 +10,9 @@ export default defineConfig({
     setupFiles: ['test/setup/reflect-metadata.ts'],
     include: ['test/cluster/**/*.spec.ts'],
     globalSetup: ['test/setup/global-cluster.ts'],
-    testTimeout: 600_000,
+    // Bounds that fail clearly rather than hang CI: the failover test takes 1-2 min on the
+    // shared 2-core machine; the setup may format and start three JVMs (up to 180 s each wait).
+    testTimeout: 300_000,
     hookTimeout: 240_000,
     pool: 'forks',
     maxWorkers: 1,
