@@ -142,11 +142,20 @@ describe('a three-node cluster across failovers', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`created ${topicsPrefix}.beta (2 partitions`);
     expect(result.stdout).not.toContain('under-replicated');
-    const metadata = await withAdmin((admin) =>
-      admin.fetchTopicMetadata({ topics: [`${topicsPrefix}.alpha`, `${topicsPrefix}.beta`] }),
-    );
-    const replicas = metadata.topics.flatMap((topic) =>
-      topic.partitions.map((partition) => partition.replicas.length),
+    // Another broker than the one the CLI asked may not have applied the new topics yet.
+    let replicas: number[] = [];
+    await eventually(
+      async () => {
+        const metadata = await withAdmin((admin) =>
+          admin.fetchTopicMetadata({ topics: [`${topicsPrefix}.alpha`, `${topicsPrefix}.beta`] }),
+        ).catch(() => undefined);
+        replicas = (metadata?.topics ?? []).flatMap((topic) =>
+          topic.partitions.map((partition) => partition.replicas.length),
+        );
+        return replicas.length === 3;
+      },
+      20_000,
+      'the metadata of the created topics',
     );
     expect(replicas).toEqual([3, 3, 3]);
   });
