@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { inject } from 'vitest';
+import { waitForLeaders } from '../../lib/connection/topic-leaders.js';
 
 /** The brokers of the real Kafka the global setup started (or KAFKA_BROKERS). */
 export function kafkaBrokers(): string[] {
@@ -30,8 +31,9 @@ export async function createTopic(topic: string, numPartitions = 1): Promise<voi
   await withAdmin(async (admin) => {
     await admin.createTopics({
       topics: [{ topic, numPartitions, replicationFactor: 1 }],
-      waitForLeaders: true,
+      waitForLeaders: false,
     });
+    await waitForLeaders(admin, [{ name: topic, partitions: numPartitions }]);
   });
 }
 
