@@ -79,7 +79,10 @@ export interface TestMessage {
 
 /** Produces with a plain kafkajs producer (acks all), so tests do not depend on our Producer. */
 export async function produceRaw(topic: string, messages: TestMessage[]): Promise<void> {
-  const producer = testKafka().producer();
+  // Idempotent: right after a topic is created a broker may still refuse some partitions of a
+  // request, and kafkajs retries the whole request; without idempotence the partitions that
+  // were written the first time would hold every message twice.
+  const producer = testKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 500) {
