@@ -42,14 +42,23 @@ export function patternConsumerClass(
     /** Made once per instance: every call's context shares it. */
     private heartbeat?: () => Promise<void>;
 
-    async consume(messages: Messages): Promise<void> {
-      const handler = (registered ??= handlers.handler(info.pattern, owner));
-      if (batch) {
-        await runEvent(handler, messages.payloads, this.context(messages, messages.first!));
-        return;
+    // Not `async`: a one-message call hands back the handler's own promise chain, without
+    // the two extra promises and microtask hops an async wrapper would add to every message.
+    consume(messages: Messages): Promise<void> {
+      try {
+        const handler = (registered ??= handlers.handler(info.pattern, owner));
+        if (batch) {
+          return runEvent(handler, messages.payloads, this.context(messages, messages.first!));
+        }
+        // One message per call unless the executor runs a collapsed retry.
+        if (messages.size === 1) return this.consumeOne(handler, messages, messages.first!);
+        return this.consumeEach(handler, messages);
+      } catch (error) {
+        return Promise.reject(error as Error);
       }
-      // One message per call unless the executor runs a collapsed retry.
-      if (messages.size === 1) return this.consumeOne(handler, messages, messages.first!);
+    }
+
+    private async consumeEach(handler: MessageHandler, messages: Messages): Promise<void> {
       for (const message of messages) await this.consumeOne(handler, messages, message);
     }
 
@@ -90,9 +99,20 @@ export function patternConsumerClass(
 }
 
 /** An event: the handler's promise or stream settles before the message counts as done. */
-async function runEvent(handler: MessageHandler, data: unknown, context: KarafkaKafkaContext) {
-  const result: unknown = await handler(data, context);
-  // A failing handler (Nest's RPC exception filters turn throws into an erroring stream) rejects
-  // here: the executor retries the message with backoff, or sends it to the dead letter topic.
-  if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+function runEvent(
+  handler: MessageHandler,
+  data: unknown,
+  context: KarafkaKafkaContext,
+): Promise<void> {
+  // Nest's handlers are async functions; a hand-registered one may answer with a plain value.
+  return Promise.resolve(handler(data, context)).then(settleEvent);
+}
+
+/**
+ * A failing handler (Nest's RPC exception filters turn throws into an erroring stream) rejects
+ * here: the executor retries the message with backoff, or sends it to the dead letter topic.
+ */
+function settleEvent(result: unknown): Promise<void> | undefined {
+  if (!isObservable(result)) return undefined;
+  return lastValueFrom(result, { defaultValue: undefined }).then(() => undefined);
 }
