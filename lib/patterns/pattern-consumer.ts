@@ -1,6 +1,5 @@
 import type { Type } from '@nestjs/common';
 import { KafkaHeaders, type MessageHandler } from '@nestjs/microservices';
-import type { KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
 import type { Message } from '../messages/message.js';
@@ -40,43 +39,55 @@ export function patternConsumerClass(
   // pattern (a JSON.parse that throws for a plain topic name) costs more than the whole call.
   let registered: MessageHandler | undefined;
   class PatternHandlerConsumer extends BaseConsumer {
-    async consume(messages: Messages): Promise<void> {
-      const handler = (registered ??= handlers.handler(info.pattern, owner));
-      if (batch) {
-        await runEvent(handler, messages.payloads, this.context(messages, messages.first!));
-        return;
-      }
-      for (const message of messages) {
-        const context = this.context(messages, message);
-        if (info.kind === 'event') {
-          await runEvent(handler, message.payload, context);
-          continue;
+    /** Made once per instance: every call's context shares it. */
+    private heartbeat?: () => Promise<void>;
+
+    // Not `async`: a one-message call hands back the handler's own promise chain, without
+    // the two extra promises and microtask hops an async wrapper would add to every message.
+    consume(messages: Messages): Promise<void> {
+      try {
+        const handler = (registered ??= handlers.handler(info.pattern, owner));
+        if (batch) {
+          return runEvent(handler, messages.payloads, this.context(messages, messages.first!));
         }
-        const headers = message.headers;
-        const correlationId = headers[KafkaHeaders.CORRELATION_ID];
-        const replyTopic = headers[KafkaHeaders.REPLY_TOPIC];
-        // As Nest's ServerKafka: without a correlation id and reply topic a request is an event.
-        if (!correlationId || !replyTopic) {
-          await runEvent(handler, message.payload, context);
-        } else {
-          await replyToRequest(handler, message.payload, context, {
-            correlationId,
-            replyTopic: topicMapper.incoming(replyTopic),
-            replyPartition: headers[KafkaHeaders.REPLY_PARTITION],
-            producer: this.producer,
-          });
-        }
+        // One message per call unless the executor runs a collapsed retry.
+        if (messages.size === 1) return this.consumeOne(handler, messages, messages.first!);
+        return this.consumeEach(handler, messages);
+      } catch (error) {
+        return Promise.reject(error as Error);
       }
+    }
+
+    private async consumeEach(handler: MessageHandler, messages: Messages): Promise<void> {
+      for (const message of messages) await this.consumeOne(handler, messages, message);
+    }
+
+    private consumeOne(
+      handler: MessageHandler,
+      messages: Messages,
+      message: Message,
+    ): Promise<void> {
+      const context = this.context(messages, message);
+      if (info.kind === 'event') return runEvent(handler, message.payload, context);
+      const headers = message.headers;
+      const correlationId = headers[KafkaHeaders.CORRELATION_ID];
+      const replyTopic = headers[KafkaHeaders.REPLY_TOPIC];
+      // As Nest's ServerKafka: without a correlation id and reply topic a request is an event.
+      if (!correlationId || !replyTopic) return runEvent(handler, message.payload, context);
+      return replyToRequest(handler, message.payload, context, {
+        correlationId,
+        replyTopic: topicMapper.incoming(replyTopic),
+        replyPartition: headers[KafkaHeaders.REPLY_PARTITION],
+        producer: this.producer,
+      });
     }
 
     private context(messages: Messages, message: Message): KarafkaKafkaContext {
       const runtime = this[CONSUMER_RUNTIME]!;
       return new KarafkaKafkaContext(
-        nestMessage(message),
-        message.partition,
-        message.topic,
+        message,
         handlers.kafkaConsumer(runtime.groupId),
-        () => runtime.heartbeat(),
+        (this.heartbeat ??= () => runtime.heartbeat()),
         runtime.producer,
         messages,
       );
@@ -88,24 +99,20 @@ export function patternConsumerClass(
 }
 
 /** An event: the handler's promise or stream settles before the message counts as done. */
-async function runEvent(handler: MessageHandler, data: unknown, context: KarafkaKafkaContext) {
-  const result: unknown = await handler(data, context);
-  // A failing handler (Nest's RPC exception filters turn throws into an erroring stream) rejects
-  // here: the executor retries the message with backoff, or sends it to the dead letter topic.
-  if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+function runEvent(
+  handler: MessageHandler,
+  data: unknown,
+  context: KarafkaKafkaContext,
+): Promise<void> {
+  // Nest's handlers are async functions; a hand-registered one may answer with a plain value.
+  return Promise.resolve(handler(data, context)).then(settleEvent);
 }
 
-/** The message as Nest's KafkaParser gives it to `KafkaContext.getMessage()`: decoded. */
-function nestMessage(message: Message): KafkaMessage {
-  return {
-    key: message.key,
-    value: message.payload,
-    headers: { ...message.headers },
-    offset: message.offset,
-    timestamp: String(message.timestamp.getTime()),
-    topic: message.topic,
-    partition: message.partition,
-    attributes: 0,
-    size: 0,
-  } as unknown as KafkaMessage;
+/**
+ * A failing handler (Nest's RPC exception filters turn throws into an erroring stream) rejects
+ * here: the executor retries the message with backoff, or sends it to the dead letter topic.
+ */
+function settleEvent(result: unknown): Promise<void> | undefined {
+  if (!isObservable(result)) return undefined;
+  return lastValueFrom(result, { defaultValue: undefined }).then(() => undefined);
 }

@@ -292,6 +292,8 @@ export class PartitionExecutor {
     const first = list[0]!;
     const last = list[list.length - 1]!;
     const monitor = this.host.monitor;
+    // One clock read per call: a one-message call is short enough for clock reads to show.
+    const now = Date.now();
     const messages = new Messages(list, {
       group: this.route.groupId,
       topic: this.route.topic,
@@ -301,9 +303,10 @@ export class PartitionExecutor {
       highWatermark: rawHighWatermark,
       lag: lagAfter(highWatermark, rawHighWatermark, last.offset),
       receivedAt: first.receivedAt,
-      processedAt: new Date(),
+      processedAt: new Date(now),
     });
     let payload: ConsumeCallInfo | undefined;
+    let started = 0;
     if (monitor.hasListeners('consumer.consume') || monitor.hasListeners('consumer.consumed')) {
       payload = {
         ...this.ref,
@@ -313,11 +316,11 @@ export class PartitionExecutor {
       };
       if (slot.virtualPartition !== undefined) payload.virtualPartition = slot.virtualPartition;
       monitor.publish('consumer.consume', payload);
+      started = performance.now();
     }
 
-    const started = performance.now();
     // Virtual partitions overlap their calls: the earliest start of those in flight.
-    if (this.callsInFlight++ === 0) this.consumingSince = Date.now();
+    if (this.callsInFlight++ === 0) this.consumingSince = now;
     try {
       const tracing = this.host.tracing;
       if (tracing)
