@@ -1,7 +1,12 @@
 import type { Kafka, Producer as KafkaJsProducer } from 'kafkajs';
-import type { ProducerSettings } from '../config/karafka-options.js';
 import { karafkaPartitioner } from './partitioner.js';
 import { ProducerClosedError } from './producer.error.js';
+
+/** What the connection needs of the producer settings. */
+export interface ProducerConnectionSettings {
+  readonly idempotent: boolean;
+  readonly retries: number;
+}
 
 /**
  * The one kafkajs producer behind a Producer and all its variants: connected lazily on first
@@ -16,7 +21,9 @@ export class ProducerConnection {
 
   constructor(
     private readonly kafka: () => Kafka,
-    private readonly settings: Required<ProducerSettings>,
+    private readonly settings: ProducerConnectionSettings,
+    /** Set for a transactional producer: every send then goes through a transaction. */
+    readonly transactionalId?: string,
   ) {}
 
   assertOpen(): void {
@@ -53,13 +60,28 @@ export class ProducerConnection {
     await client?.disconnect();
   }
 
+  /**
+   * Drops the kafkajs producer (after it was fenced, or a transaction could not be aborted):
+   * the next use builds a new one, which takes over its transactional id again.
+   */
+  async reset(): Promise<void> {
+    const client = this.client ?? (await this.connecting?.catch(() => undefined));
+    this.client = undefined;
+    this.connecting = undefined;
+    await client?.disconnect().catch(() => undefined);
+  }
+
   private async open(): Promise<KafkaJsProducer> {
     const { idempotent, retries } = this.settings;
+    const transactionalId = this.transactionalId;
     const client = this.kafka().producer({
       createPartitioner: karafkaPartitioner,
-      idempotent,
+      // A transactional producer sends only inside transactions, which kafkajs makes
+      // idempotent itself; its plain idempotent path would only cost an extra InitProducerId.
+      idempotent: idempotent && !transactionalId,
+      ...(transactionalId !== undefined && { transactionalId }),
       // kafkajs' idempotence holds only with one request in flight per broker.
-      ...(idempotent && { maxInFlightRequests: 1 }),
+      ...((idempotent || transactionalId !== undefined) && { maxInFlightRequests: 1 }),
       retry: { retries },
       allowAutoTopicCreation: true,
     });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { RecordMetadata } from 'kafkajs';
+import type { Kafka, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
@@ -7,7 +7,7 @@ import { Monitor } from '../instrumentation/monitor.js';
 import { KARAFKA_CONFIG, KARAFKA_SERIALIZER } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { Serializer } from '../serialization/serialization.interfaces.js';
-import type { AsyncBatch } from './async-batch.js';
+import { AsyncDeliveryHandle, type AsyncBatch } from './async-batch.js';
 import { AsyncQueue } from './async-queue.js';
 import { groupByTopic, recordDelivery } from './delivery.js';
 import { MessagePreparer } from './message-preparer.js';
@@ -21,7 +21,13 @@ import type {
   ProducerVariantOptions,
 } from './producer-message.js';
 import { sendSettings, type SendSettings } from './producer-settings.js';
-import { DeliveryFailedError, KarafkaProducerError } from './producer.error.js';
+import {
+  DeliveryFailedError,
+  KarafkaProducerError,
+  NotTransactionalError,
+} from './producer.error.js';
+import type { Transaction } from './transaction.js';
+import { TransactionRunner } from './transaction-runner.js';
 
 /**
  * kafkajs groups each request's messages per partition with a copy per message (quadratic in
@@ -35,11 +41,19 @@ const MAX_IN_FLIGHT = 5;
 /** What the Producer and its variants share: one connection, middleware, validation, monitor. */
 interface SharedState {
   readonly connection: ProducerConnection;
+  /** Set when the connection is transactional. */
+  readonly transactions?: TransactionRunner;
+  readonly kafka: () => Kafka;
+  readonly topicMapper: TopicMapper;
   readonly preparer: MessagePreparer;
   readonly middleware: ProducerMiddlewareChain;
   readonly monitor: Monitor;
   readonly config: KarafkaConfig['producer'];
   readonly variants: Map<string, Producer>;
+  /** Transactional producers made with `transactional(id)`: closed with this one. */
+  readonly transactionalForks: Set<Producer>;
+  /** A fork leaves its parent's set once closed. */
+  onClosed?: () => void;
   closing?: Promise<void>;
 }
 
@@ -72,20 +86,82 @@ export class Producer implements OnApplicationShutdown {
   ) {
     const producerConfig = config.producer;
     const middleware = new ProducerMiddlewareChain();
-    const shared: SharedState = {
-      connection: new ProducerConnection(() => clientFactory.create('producer'), producerConfig),
-      preparer: new MessagePreparer(
+    const kafka = () => clientFactory.create('producer');
+    this.attach(
+      sharedState(
+        kafka,
+        producerConfig,
+        new MessagePreparer(middleware, topicMapper, serializer, producerConfig.maxPayloadSize),
         middleware,
+        monitor,
         topicMapper,
-        serializer,
-        producerConfig.maxPayloadSize,
+        producerConfig.transactionalId,
       ),
+      producerConfig.transactionalId !== undefined
+        ? transactionalSettings(producerConfig)
+        : sendSettings(producerConfig, {}, producerConfig.idempotent),
+    );
+  }
+
+  /**
+   * The transactional id (`producer.transactionalId`, or `transactional(id)`) when this producer
+   * is transactional: its sends then go through transactions.
+   */
+  get transactionalId(): string | undefined {
+    return this.shared.transactions?.transactionalId;
+  }
+
+  /** Whether the calling code runs inside a transaction of this producer. */
+  get inTransaction(): boolean {
+    return this.shared.transactions?.current() !== undefined;
+  }
+
+  /**
+   * Runs `work` in a Kafka transaction (WaterDrop's `transaction`): everything it sends — through
+   * `tx` or through this producer — and the offsets given to `tx.sendOffsets` become visible to
+   * `read_committed` readers together when `work` resolves, or not at all when it throws (the
+   * transaction is aborted and the error rethrown). A call inside a running transaction joins
+   * it. Transactions of one producer take turns. Needs `producer.transactionalId`.
+   */
+  async transaction<T>(work: (tx: Transaction) => Promise<T> | T): Promise<T> {
+    this.shared.connection.assertOpen();
+    const transactions = this.shared.transactions;
+    if (!transactions) throw new NotTransactionalError();
+    return transactions.run(async (active) =>
+      work({
+        produceSync: (message) => this.produceSync(message),
+        produceManySync: (messages) => this.produceManySync(messages),
+        produceAsync: (message) => this.produceAsync(message),
+        produceManyAsync: (messages) => this.produceManyAsync(messages),
+        sendOffsets: (offsets) => active.sendOffsets(offsets),
+      }),
+    );
+  }
+
+  /**
+   * A transactional producer with its own kafkajs producer and this one's middleware, topic
+   * mapper, serializer and monitor; closed with this one (or on its own `close()`). Exactly-once
+   * routes use one per input partition; apps may use it for a consume-transform-produce loop
+   * of their own. Ids must be unique per running instance: a newer producer fences an older one.
+   */
+  transactional(transactionalId: string): Producer {
+    this.shared.connection.assertOpen();
+    const { kafka, config, preparer, middleware, monitor, topicMapper } = this.shared;
+    const fork = Object.create(Producer.prototype) as Producer;
+    const shared = sharedState(
+      kafka,
+      config,
+      preparer,
       middleware,
       monitor,
-      config: producerConfig,
-      variants: new Map(),
-    };
-    this.attach(shared, sendSettings(producerConfig, {}, producerConfig.idempotent));
+      topicMapper,
+      transactionalId,
+    );
+    const forks = this.shared.transactionalForks;
+    shared.onClosed = () => forks.delete(fork);
+    fork.attach(shared, transactionalSettings(config));
+    forks.add(fork);
+    return fork;
   }
 
   /** Message transformations run before validation: `producer.middleware.append(fn)`. */
@@ -165,7 +241,11 @@ export class Producer implements OnApplicationShutdown {
   produceAsync(message: ProducerMessage): DeliveryHandle {
     this.shared.connection.assertOpen();
     const outgoing = this.shared.preparer.prepare(message);
-    const handle = this.queue.push(outgoing);
+    const active = this.shared.transactions?.current();
+    const handle = active
+      ? (active.deferred.messages.push(outgoing),
+        new AsyncDeliveryHandle(active.deferred, outgoing))
+      : this.queue.push(outgoing);
     const { monitor } = this.shared;
     if (monitor.hasListeners('message.produced_async')) {
       monitor.publish('message.produced_async', { message: info(outgoing) });
@@ -239,7 +319,11 @@ export class Producer implements OnApplicationShutdown {
    * buffer and background queue.
    */
   with(options: ProducerVariantOptions): Producer {
-    const settings = sendSettings(this.settings, options, this.shared.config.idempotent);
+    const settings = sendSettings(
+      this.settings,
+      options,
+      this.shared.config.idempotent || this.shared.transactions !== undefined,
+    );
     const existing = this.shared.variants.get(settings.key);
     if (existing) return existing;
     const variant = Object.create(Producer.prototype) as Producer;
@@ -267,7 +351,7 @@ export class Producer implements OnApplicationShutdown {
     this.queue = new AsyncQueue({
       lingerMs: shared.config.lingerMs,
       batchSize: Math.min(shared.config.batchSize, MAX_MESSAGES_PER_REQUEST),
-      maxInFlight: shared.config.idempotent ? 1 : MAX_IN_FLIGHT,
+      maxInFlight: shared.config.idempotent || shared.transactions ? 1 : MAX_IN_FLIGHT,
       send: (batch) => this.sendBatch(batch),
     });
     shared.variants.set(settings.key, this);
@@ -279,10 +363,32 @@ export class Producer implements OnApplicationShutdown {
     return messages;
   }
 
+  /** Into the background queue, or, inside a transaction, held for its commit. */
   private enqueue(messages: readonly OutgoingMessage[]): DeliveryHandle[] {
     const handles = new Array<DeliveryHandle>(messages.length);
+    const active = this.shared.transactions?.current();
+    if (active) {
+      for (let i = 0; i < messages.length; i++) {
+        active.deferred.messages.push(messages[i]!);
+        handles[i] = new AsyncDeliveryHandle(active.deferred, messages[i]!);
+      }
+      return handles;
+    }
     for (let i = 0; i < messages.length; i++) handles[i] = this.queue.push(messages[i]!);
     return handles;
+  }
+
+  /**
+   * One sendBatch. A transactional producer sends inside the caller's transaction, or in a
+   * transaction of its own (WaterDrop does the same for sends outside `transaction`).
+   */
+  private send(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
+    const { transactions, connection } = this.shared;
+    const { acks, codec } = this.settings;
+    if (transactions) return transactions.run((active) => active.send(topicMessages, codec));
+    return connection
+      .connect()
+      .then((client) => client.sendBatch({ topicMessages, acks, compression: codec }));
   }
 
   /** One request for all the messages; reports in the order given. */
@@ -295,14 +401,7 @@ export class Producer implements OnApplicationShutdown {
     const sentAt = Date.now();
     let response: RecordMetadata[];
     try {
-      const client = await connection.connect();
-      response = await connection.track(
-        client.sendBatch({
-          topicMessages,
-          acks: this.settings.acks,
-          compression: this.settings.codec,
-        }),
-      );
+      response = await connection.track(this.send(topicMessages));
     } catch (error) {
       const failure = deliveryError(error, messages);
       monitor.publish('error.occurred', {
@@ -324,13 +423,8 @@ export class Producer implements OnApplicationShutdown {
   private async sendBatch(batch: AsyncBatch): Promise<void> {
     const { connection, monitor } = this.shared;
     try {
-      const client = await connection.connect();
       const sentAt = Date.now();
-      const response = await client.sendBatch({
-        topicMessages: batch.toTopicMessages(),
-        acks: this.settings.acks,
-        compression: this.settings.codec,
-      });
+      const response = await this.send(batch.toTopicMessages());
       batch.succeed(response, sentAt);
     } catch (error) {
       const failure = deliveryError(error, batch.messages);
@@ -348,8 +442,9 @@ export class Producer implements OnApplicationShutdown {
   }
 
   private async shutdown(): Promise<void> {
-    const { connection, monitor, variants } = this.shared;
+    const { connection, monitor, variants, transactionalForks } = this.shared;
     connection.closed = true;
+    await Promise.all([...transactionalForks].map((fork) => fork.close()));
     let pending = 0;
     for (const variant of variants.values()) {
       pending += variant.queue.pending + variant.buffered.length;
@@ -362,8 +457,47 @@ export class Producer implements OnApplicationShutdown {
     } catch (error) {
       monitor.publish('error.occurred', { type: 'app.shutdown.error', error });
     }
+    this.shared.onClosed?.();
     monitor.publish('producer.closed', { pending });
   }
+}
+
+function sharedState(
+  kafka: () => Kafka,
+  config: KarafkaConfig['producer'],
+  preparer: MessagePreparer,
+  middleware: ProducerMiddlewareChain,
+  monitor: Monitor,
+  topicMapper: TopicMapper,
+  transactionalId: string | undefined,
+): SharedState {
+  const connection = new ProducerConnection(kafka, config, transactionalId);
+  return {
+    connection,
+    transactions:
+      transactionalId === undefined
+        ? undefined
+        : new TransactionRunner(
+            transactionalId,
+            connection,
+            monitor,
+            topicMapper,
+            transactionalSettings(config).codec,
+          ),
+    kafka,
+    topicMapper,
+    preparer,
+    middleware,
+    monitor,
+    config,
+    variants: new Map(),
+    transactionalForks: new Set(),
+  };
+}
+
+/** Transactions send with acks -1 whatever the base producer's acks. */
+function transactionalSettings(config: KarafkaConfig['producer']): SendSettings {
+  return sendSettings({ acks: -1, compression: config.compression }, {}, true);
 }
 
 function info(message: OutgoingMessage): ProducedMessageInfo {
