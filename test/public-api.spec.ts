@@ -43,6 +43,9 @@ const PUBLIC_API = {
     'PayloadSerializationError',
     'PayloadTooLargeError',
     'InvalidProducerOptionsError',
+    'NotTransactionalError',
+    'ProducerFencedError',
+    'TransactionFailedError',
   ],
 };
 

@@ -1,4 +1,4 @@
-import type { Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
+import type { Admin, Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
@@ -39,6 +39,7 @@ interface RoutePipeline {
 export class ConsumerGroupListener implements PartitionHost {
   readonly committer: OffsetCommitter;
   private consumer?: KafkaConsumer;
+  private admin?: Admin;
   private readonly executors = new Map<string, PartitionExecutor>();
   private readonly routes: RouteTable;
   private readonly pipelines = new Map<Route, RoutePipeline>();
@@ -97,6 +98,8 @@ export class ConsumerGroupListener implements PartitionHost {
       minBytes: settings.minBytes,
       maxWaitTimeInMs: settings.maxWaitTime,
       allowAutoTopicCreation: true,
+      // The explorer made sure a group's routes agree on it.
+      readUncommitted: this.group.routes[0]?.isolationLevel === 'read_uncommitted',
       // kafkajs restarts a consumer that crashed on a retriable error (a coordinator still
       // loading, a broker gone) after a few hundred ms, again and again while the broker is
       // down. It awaits this callback first: that is where the crash is reported and throttled.
@@ -187,6 +190,11 @@ export class ConsumerGroupListener implements PartitionHost {
       this.consumer?.disconnect() ?? Promise.resolve(),
       deadline,
     );
+    await settleBefore(
+      this.admin?.disconnect().catch(() => undefined) ?? Promise.resolve(),
+      deadline,
+    );
+    this.admin = undefined;
     return !finished || !disconnected;
   }
 
@@ -204,6 +212,15 @@ export class ConsumerGroupListener implements PartitionHost {
 
   seek(kafkaTopic: string, partition: number, offset: string): void {
     this.toKafka(() => this.consumer?.seek({ topic: kafkaTopic, partition, offset }));
+  }
+
+  /** Read with an admin client made on first use (only exactly-once routes ask). */
+  async committedOffset(kafkaTopic: string, partition: number): Promise<string | undefined> {
+    this.admin ??= this.deps.clientFactory.create(`${this.group.name}-admin`).admin();
+    await this.admin.connect();
+    const [topic] = await this.admin.fetchOffsets({ groupId: this.group.id, topics: [kafkaTopic] });
+    const offset = topic?.partitions.find((entry) => entry.partition === partition)?.offset;
+    return offset === undefined || offset === '-1' ? undefined : offset;
   }
 
   private toKafka(call: () => void): void {

@@ -3,6 +3,7 @@ import { Message, type BatchContext } from '../messages/message.js';
 import { Messages } from '../messages/messages.js';
 import { ResponderDeliveryError, ResponderUsageError } from '../responders/responder.error.js';
 import { ResponseBuffer } from '../responders/response-buffer.js';
+import type { Producer } from '../producer/producer.js';
 import type { Route } from '../routing/route.js';
 import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
 import { CONSUMER_RUNTIME, type ConsumerRuntime } from './consumer-runtime.js';
@@ -23,6 +24,8 @@ export class PartitionExecutor {
   /** Last success of the fetched batch in progress, marked once per batch (or before a retry). */
   private pendingMark?: string;
   private responses?: ResponseBuffer;
+  /** The producer sends of the running call go through (`this.producer`): the strategy's, if any. */
+  private callProducer?: Producer;
   private readonly ref: PartitionRef;
   private readonly runtime: ConsumerRuntime;
   private readonly coordinator: PartitionCoordinator;
@@ -59,6 +62,7 @@ export class PartitionExecutor {
     coordinator.received(list[0]!.offset);
     this.pendingMark = undefined;
     this.publishReceived(batch, list.length);
+    if (this.strategy.beforeBatch && !(await this.prepare(list))) return;
 
     // kafkajs has no background heartbeat while eachBatch runs: keep the membership alive.
     const heartbeat = setInterval(
@@ -106,6 +110,21 @@ export class PartitionExecutor {
     }
   }
 
+  /** The strategy's look before a batch: false when the batch is not to be processed. */
+  private async prepare(list: Message[]): Promise<boolean> {
+    let continueAt: string | undefined;
+    try {
+      continueAt = await this.strategy.beforeBatch!(this.scope, list[0]!.offset);
+    } catch (error) {
+      await this.fail(error, list);
+      return false;
+    }
+    if (continueAt === undefined) return true;
+    this.coordinator.seekAfterBatch(continueAt);
+    this.coordinator.applySeek();
+    return false;
+  }
+
   /** One `consume` call. Resolves false when it failed (the strategy then decided the retry). */
   private async run(
     list: Message[],
@@ -136,18 +155,27 @@ export class PartitionExecutor {
     try {
       const instance = this.instance ?? (await this.createInstance());
       this.responses = undefined;
-      await instance.consume(messages);
-      if (this.route.responders.length || this.responses) {
-        // Responses are validated for this call (once, inside deliver), then delivered before
-        // anything is marked.
-        const responses = this.responses ?? new ResponseBuffer();
-        await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
-      }
+      const call = async (producer: Producer) => {
+        await instance.consume(messages);
+        if (this.route.responders.length || this.responses) {
+          // Responses are validated for this call (once, inside deliver), then delivered before
+          // anything is marked.
+          const responses = this.responses ?? new ResponseBuffer();
+          await responses.deliver(producer, this.route, this.host.monitor, this.ref);
+        }
+      };
+      if (this.strategy.runCall) {
+        await this.strategy.runCall(this.scope, list, (producer) => {
+          this.callProducer = producer;
+          return call(producer);
+        });
+      } else await call(this.host.producer);
     } catch (error) {
       await this.fail(error, list);
       return false;
     } finally {
       this.responses = undefined;
+      this.callProducer = undefined;
       if (!this.route.persistent) this.instance = undefined;
     }
     if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
@@ -181,12 +209,14 @@ export class PartitionExecutor {
   async revoke(): Promise<void> {
     this.clearTimers();
     await this.callHook('onRevoked', 'consumer.revoked', 'consumer.revoked.error');
+    await this.strategy.release?.(this.scope);
   }
 
   /** The server stops: `onShutdown` on the kept instance. */
   async shutdown(): Promise<void> {
     this.clearTimers();
     await this.callHook('onShutdown', 'consumer.shutdown', 'consumer.shutdown.error');
+    await this.strategy.release?.(this.scope);
   }
 
   clearTimers(): void {
@@ -234,12 +264,13 @@ export class PartitionExecutor {
   private createRuntime(): ConsumerRuntime {
     const { route, partition, host, coordinator } = this;
     const { kafkaTopic } = route;
+    const executor = this;
     return {
       topic: route.topic,
       groupId: route.groupId,
       partition,
       get producer() {
-        return host.producer;
+        return executor.callProducer ?? host.producer;
       },
       markAsConsumed: (message) => host.committer.mark(kafkaTopic, partition, message.offset),
       markAsConsumedSync: async (message) => {

@@ -86,6 +86,12 @@ export class ProducerConnection {
       allowAutoTopicCreation: true,
     });
     await client.connect();
+    if (transactionalId !== undefined) {
+      // kafkajs claims the transactional id on its first transaction: claim it now, so that
+      // connect() fences an older producer with this id and waits for its open transaction.
+      const claim = await client.transaction();
+      await claim.abort();
+    }
     return client;
   }
 }

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { InitialOffset } from '../config/kafka-rules.js';
+import type { InitialOffset, IsolationLevel } from '../config/kafka-rules.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { Deserializer } from '../serialization/serialization.interfaces.js';
 
@@ -46,6 +46,16 @@ export interface ConsumerOptions {
   config?: TopicDeclaration;
   /** Send messages that keep failing to a dead letter topic instead of retrying forever. */
   deadLetter?: DeadLetterOptions;
+  /**
+   * Exactly-once consume-transform-produce: each `consume` call runs in a Kafka transaction
+   * holding its responses, what it sends through `this.producer`, and the offsets of its
+   * messages; the transaction commits before the next call, and a failure aborts it and
+   * retries. Readers with `read_committed` see each result once. Excludes `manualOffsets`.
+   * Default false.
+   */
+  exactlyOnce?: boolean;
+  /** What this route's group reads of transactional topics. Default: `consumer.isolationLevel`. */
+  isolationLevel?: IsolationLevel;
 }
 
 /** A route declared in `KarafkaModule.forRoot({ routes })` instead of with @Consumer. */

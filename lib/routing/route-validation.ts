@@ -1,4 +1,9 @@
-import { isValidTopicName, KAFKA_NAME_PATTERN, TOPIC_NAME_RULE } from '../config/kafka-rules.js';
+import {
+  ISOLATION_LEVELS,
+  isValidTopicName,
+  KAFKA_NAME_PATTERN,
+  TOPIC_NAME_RULE,
+} from '../config/kafka-rules.js';
 import { DEFAULT_GROUP } from './constants.js';
 import type { RouteDefinition, TopicDeclaration } from './consumer-options.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
@@ -16,8 +21,10 @@ const KNOWN_OPTIONS = new Set([
   'manualOffsets',
   'config',
   'deadLetter',
+  'exactlyOnce',
+  'isolationLevel',
 ]);
-const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets'] as const;
+const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets', 'exactlyOnce'] as const;
 
 export function validateTopicName(topic: unknown, owner: string): asserts topic is string {
   if (!isValidTopicName(topic)) {
@@ -50,6 +57,17 @@ export function validateConsumerOptions(
     !['earliest', 'latest'].includes(definition.initialOffset)
   ) {
     problems.push(`initialOffset: must be 'earliest' or 'latest'`);
+  }
+  if (
+    definition.isolationLevel !== undefined &&
+    !(ISOLATION_LEVELS as readonly unknown[]).includes(definition.isolationLevel)
+  ) {
+    problems.push(`isolationLevel: must be 'read_committed' or 'read_uncommitted'`);
+  }
+  if (definition.exactlyOnce === true && definition.manualOffsets === true) {
+    problems.push(
+      'manualOffsets: cannot be combined with exactlyOnce (each call commits its offsets in its transaction)',
+    );
   }
   if (definition.payload !== undefined && typeof definition.payload !== 'function') {
     problems.push('payload: must be a DTO class');

@@ -112,6 +112,7 @@ export class RoutesExplorer implements OnModuleInit {
       seen.set(key, route);
       routes.push(route);
     }
+    checkGroupIsolation(routes);
     this.checkStrayResponders();
     this.linkConsumerProviders(new Set(routes.map((route) => route.consumerClass)));
     return new RouteTable(routes);
@@ -199,7 +200,11 @@ export class RoutesExplorer implements OnModuleInit {
       batch: definition.batch ?? false,
       persistent: definition.persistent ?? this.config.consumerPersistence,
       initialOffset: definition.initialOffset ?? this.config.initialOffset,
-      manualOffsets: definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed,
+      manualOffsets: definition.exactlyOnce
+        ? false
+        : (definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed),
+      exactlyOnce: definition.exactlyOnce ?? false,
+      isolationLevel: definition.isolationLevel ?? this.config.consumer.isolationLevel,
       deserializer: definition.deserializer
         ? await instantiate<Deserializer>(definition.deserializer, moduleRef)
         : this.defaultDeserializer,
@@ -250,6 +255,23 @@ export class RoutesExplorer implements OnModuleInit {
             `or list it in forRoot({ routes }).`,
         );
       }
+    }
+  }
+}
+
+/** A group has one kafkajs consumer, hence one isolation level for all its routes. */
+function checkGroupIsolation(routes: readonly Route[]): void {
+  const first = new Map<string, Route>();
+  for (const route of routes) {
+    const other = first.get(route.groupId);
+    if (!other) first.set(route.groupId, route);
+    else if (other.isolationLevel !== route.isolationLevel) {
+      throw new KarafkaRoutingError(
+        `Consumer group "${route.group}" mixes isolation levels: ${other.consumerClass.name} ` +
+          `(topic "${other.topic}") reads ${other.isolationLevel}, ${route.consumerClass.name} ` +
+          `(topic "${route.topic}") ${route.isolationLevel}. A group shares one consumer: give ` +
+          `its routes the same isolationLevel, or put one of them in another group.`,
+      );
     }
   }
 }

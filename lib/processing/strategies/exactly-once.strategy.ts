@@ -1,0 +1,71 @@
+import type { Message } from '../../messages/message.js';
+import type { Producer } from '../../producer/producer.js';
+import { DefaultStrategy } from './default.strategy.js';
+import type { PartitionScope } from './processing-strategy.js';
+
+/**
+ * `exactlyOnce: true`: every call runs in a Kafka transaction of a producer owned by the input
+ * partition, holding what the call sends and the offsets of its messages (`sendOffsets` to the
+ * group); a failure aborts it and backs off like the default.
+ *
+ * Zombie fencing uses one transactional id per input partition (`<groupId>-<topic>-<partition>`),
+ * the scheme from before KIP-447: kafkajs 2.2 sends TxnOffsetCommit v0/v1, without the group
+ * metadata (member id, generation) that would let the broker fence a stale member of a shared
+ * id. Whoever owns the partition next initialises the same id, which bumps its epoch: the old
+ * owner's open transaction is aborted and it can commit nothing more. That new owner also
+ * waits for the previous owner's last transaction to finish before it reads the committed
+ * offset, so it never starts from an offset a commit in flight is about to move.
+ */
+export class ExactlyOnceStrategy extends DefaultStrategy {
+  /** The transactional producer of each input partition this process owns. */
+  private readonly producers = new Map<number, Producer>();
+
+  async beforeBatch(scope: PartitionScope, firstOffset: string): Promise<string | undefined> {
+    if (this.producers.has(scope.partition)) return undefined;
+    const { route, partition, host } = scope;
+    const producer = host.producer.transactional(
+      `${route.groupId}-${route.kafkaTopic}-${partition}`,
+    );
+    try {
+      // Takes the id over: fences the previous owner, waits for its transaction to complete.
+      await producer.connect();
+    } catch (error) {
+      await producer.close().catch(() => undefined);
+      throw error;
+    }
+    this.producers.set(partition, producer);
+    // kafkajs read the committed offset when the partition was assigned, possibly before the
+    // previous owner's last commit landed: that offset is only now stable.
+    const committed = await host.committedOffset(route.kafkaTopic, partition);
+    return committed !== undefined && BigInt(committed) > BigInt(firstOffset)
+      ? committed
+      : undefined;
+  }
+
+  async runCall(
+    scope: PartitionScope,
+    list: readonly Message[],
+    work: (producer: Producer) => Promise<void>,
+  ): Promise<void> {
+    const producer = this.producers.get(scope.partition);
+    // beforeBatch always ran first for this partition: a missing producer is a bug, not a retry.
+    if (!producer) throw new Error(`No transactional producer for partition ${scope.partition}`);
+    const { route, partition, coordinator } = scope;
+    const next = (BigInt(list[list.length - 1]!.offset) + 1n).toString();
+    await producer.transaction(async (tx) => {
+      await work(producer);
+      // After the consumer's own seek() nothing is committed: it rewound to process again.
+      if (coordinator.seekedByConsumer) return;
+      await tx.sendOffsets({
+        consumerGroupId: route.groupId,
+        topics: [{ topic: route.topic, partitions: [{ partition, offset: next }] }],
+      });
+    });
+  }
+
+  async release(scope: PartitionScope): Promise<void> {
+    const producer = this.producers.get(scope.partition);
+    this.producers.delete(scope.partition);
+    await producer?.close();
+  }
+}
