@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
+import type { Messages } from '../../lib/messages/messages.js';
+import { BaseConsumer } from '../../lib/processing/base-consumer.js';
+import { Producer } from '../../lib/producer/producer.js';
+import { Responds } from '../../lib/responders/responds.decorator.js';
+import { Consumer } from '../../lib/routing/consumer.decorator.js';
+import { RouteRegistry } from '../../lib/routing/route-registry.js';
+import { readIsolated, type IsolatedRead } from '../support/isolation-reader.js';
+import { createTopic, eventually, uniqueName } from '../support/kafka.js';
+import {
+  appsClosedAfterEach,
+  committedOffsets,
+  produceRaw,
+  startKarafkaApp,
+} from '../support/karafka-app.js';
+
+const apps = appsClosedAfterEach();
+const values = (messages: IsolatedRead[]) => messages.map((m) => m.value);
+
+describe('exactlyOnce routes, on a real broker', () => {
+  it('commits each call with its responses, this.producer sends and offsets; a failed call is aborted and retried', async () => {
+    const input = uniqueName('eo-in');
+    const output = uniqueName('eo-out');
+    const audit = uniqueName('eo-audit');
+    await createTopic(input, 2);
+    await createTopic(output, 2);
+    await createTopic(audit, 1);
+    await produceRaw(
+      input,
+      Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: String(i), partition: i % 2 })),
+    );
+    let failures = 0;
+
+    @Consumer(input, { batch: true, exactlyOnce: true })
+    @Responds(output, { multiple: true })
+    class DoublingConsumer extends BaseConsumer<number> {
+      async consume(messages: Messages<number>): Promise<void> {
+        await this.producer.produceSync({
+          topic: audit,
+          payload: `call ${messages.first!.offset}`,
+        });
+        if (failures++ === 0) throw new Error('first call fails after sending');
+        for (const message of messages) {
+          this.respondTo(
+            output,
+            { id: message.payload, doubled: message.payload * 2 },
+            { key: message.key },
+          );
+        }
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('eo'),
+      providers: [DoublingConsumer],
+      // No commits of its own: the offsets reach Kafka only through the transactions.
+      options: { commit: { interval: 0, threshold: 0 }, pause: { timeout: 100 } },
+      record: ['transaction.committed', 'transaction.aborted'],
+    });
+    apps.push(app);
+
+    const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
+    await eventually(
+      async () => {
+        const offsets = await committedOffsets(groupId, input);
+        return offsets[0] === '20' && offsets[1] === '20';
+      },
+      30_000,
+      'the input offsets committed by the transactions',
+    );
+
+    const out = await readIsolated(output, 'read_committed', (m) => m.length >= 40);
+    const ids = out.map((m) => (JSON.parse(m.value!) as { id: number }).id).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const committedAudit = await readIsolated(audit, 'read_committed', (m) => m.length >= 2);
+    const allAudit = await readIsolated(audit, 'read_uncommitted', (m) => m.length >= 3);
+    // The failed call's send was aborted with it: read_uncommitted readers see one more.
+    expect(allAudit.length).toBe(committedAudit.length + 1);
+    expect(app.events.filter((e) => e.id === 'transaction.aborted')).toHaveLength(1);
+    const committed = app.events.filter(
+      (e) => e.id === 'transaction.committed',
+    ) as KarafkaEvent<'transaction.committed'>[];
+    expect(committed.length).toBe(committedAudit.length);
+    expect(new Set(committed.map((e) => e.payload.transactionalId))).toEqual(
+      new Set([`${groupId}-${input}-0`, `${groupId}-${input}-1`]),
+    );
+  });
+
+  it('moves a poison message to the dead letter topic in the transaction that commits its skip', async () => {
+    const input = uniqueName('eo-dlq-in');
+    const output = uniqueName('eo-dlq-out');
+    const dlq = uniqueName('eo-dlq');
+    for (const topic of [input, output, dlq]) await createTopic(topic, 1);
+    await produceRaw(
+      input,
+      ['1', 'poison', '3'].map((value) => ({ value })),
+    );
+
+    @Consumer(input, { exactlyOnce: true, deadLetter: { topic: dlq, maxRetries: 1 } })
+    @Responds(output)
+    class PickyConsumer extends BaseConsumer<unknown> {
+      consume(messages: Messages<unknown>): void {
+        const raw = messages.first!.raw!.toString();
+        if (raw === 'poison') throw new Error('cannot take it');
+        this.respondTo(output, raw);
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('eo-dlq'),
+      providers: [PickyConsumer],
+      options: { commit: { interval: 0, threshold: 0 }, pause: { timeout: 100 } },
+    });
+    apps.push(app);
+    const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
+    await eventually(
+      async () => (await committedOffsets(groupId, input))[0] === '3',
+      30_000,
+      'all three offsets committed',
+    );
+    expect(values(await readIsolated(dlq, 'read_committed', (m) => m.length >= 1))).toEqual([
+      'poison',
+    ]);
+    expect(values(await readIsolated(output, 'read_committed', (m) => m.length >= 2))).toEqual([
+      '1',
+      '3',
+    ]);
+  });
+
+  it('reads with the isolation level of the route: read_uncommitted routes see aborted messages', async () => {
+    const topic = uniqueName('eo-iso');
+    await createTopic(topic, 1);
+    const seen: Record<string, string[]> = { committed: [], uncommitted: [] };
+
+    @Consumer(topic, { group: 'committed' })
+    class CommittedReader extends BaseConsumer<unknown> {
+      consume(messages: Messages<unknown>): void {
+        for (const m of messages) seen.committed!.push(m.raw!.toString());
+      }
+    }
+    @Consumer(topic, { group: 'uncommitted', isolationLevel: 'read_uncommitted' })
+    class UncommittedReader extends BaseConsumer<unknown> {
+      consume(messages: Messages<unknown>): void {
+        for (const m of messages) seen.uncommitted!.push(m.raw!.toString());
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('eo-iso'),
+      providers: [CommittedReader, UncommittedReader],
+      options: { producer: { transactionalId: uniqueName('eo-iso-tx') } },
+    });
+    apps.push(app);
+    const producer = app.app.get(Producer);
+    await producer
+      .transaction(async (tx) => {
+        await tx.produceSync({ topic, payload: 'aborted' });
+        throw new Error('abort it');
+      })
+      .catch(() => undefined);
+    await producer.produceSync({ topic, payload: 'committed' });
+
+    await eventually(
+      () => seen.committed!.length >= 1 && seen.uncommitted!.length >= 2,
+      30_000,
+      'both readers',
+    );
+    expect(seen.committed).toEqual(['committed']);
+    expect(seen.uncommitted).toEqual(['aborted', 'committed']);
+  });
+});
