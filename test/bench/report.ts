@@ -66,6 +66,8 @@ export function buildReport(opts: {
     singleVsNest: ratio(mps('karafka-single'), mps('nest-transport')),
     singleVsRawEachMessage: ratio(mps('karafka-single'), mps('raw-each-message')),
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),
+    // Consume-transform-produce: what the transactions cost over at-least-once responders.
+    transformExactlyOnceVsAtLeastOnce: ratio(mps('karafka-transform-eo'), mps('karafka-transform')),
     // Against the faster of the two raw figures: the driver's ceiling on this machine.
     produceAsyncVsRaw: ratio(mps('karafka-async'), bestRawSend),
     produceAsyncVsRawSequential: ratio(mps('karafka-async'), mps('raw-send-1')),
@@ -95,6 +97,11 @@ export function buildReport(opts: {
       target: 'single mode faster than the Nest transport',
       value: ratios.singleVsNest,
       met: ok(ratios.singleVsNest, (v) => v > 1),
+    },
+    {
+      target: 'exactlyOnce consume-transform-produce >= 0.5x at-least-once',
+      value: ratios.transformExactlyOnceVsAtLeastOnce,
+      met: ok(ratios.transformExactlyOnceVsAtLeastOnce, (v) => v >= 0.5),
     },
     {
       target: 'produceAsync >= 0.9x raw batched send',

@@ -19,6 +19,10 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
+  'consume.karafka-transform': async (input) =>
+    (await import('./consume-transform.js')).consumeTransform(input, false),
+  'consume.karafka-transform-eo': async (input) =>
+    (await import('./consume-transform.js')).consumeTransform(input, true),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),
   'produce.raw-send': async (input) => (await import('./produce-raw.js')).produceRawBatched(input),
   'produce.karafka-async': async (input) =>
