@@ -264,13 +264,13 @@ export class PartitionExecutor {
   private createRuntime(): ConsumerRuntime {
     const { route, partition, host, coordinator } = this;
     const { kafkaTopic } = route;
-    const executor = this;
+    const callProducer = () => this.callProducer;
     return {
       topic: route.topic,
       groupId: route.groupId,
       partition,
       get producer() {
-        return executor.callProducer ?? host.producer;
+        return callProducer() ?? host.producer;
       },
       markAsConsumed: (message) => host.committer.mark(kafkaTopic, partition, message.offset),
       markAsConsumedSync: async (message) => {

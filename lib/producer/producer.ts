@@ -421,7 +421,7 @@ export class Producer implements OnApplicationShutdown {
 
   /** The background queue's sender: settles the batch, never rejects. */
   private async sendBatch(batch: AsyncBatch): Promise<void> {
-    const { connection, monitor } = this.shared;
+    const { monitor } = this.shared;
     try {
       const sentAt = Date.now();
       const response = await this.send(batch.toTopicMessages());

@@ -159,6 +159,32 @@ describe('RoutesExplorer', () => {
   });
 
   describe('route options', () => {
+    it('exactlyOnce excludes manualOffsets; a group has one isolation level', async () => {
+      @Consumer('payments', { exactlyOnce: true, manualOffsets: true })
+      class ManualExactlyOnce extends BaseConsumer {
+        consume(): void {}
+      }
+      expect(await bootError({ providers: [ManualExactlyOnce] })).toMatch(
+        /manualOffsets: cannot be combined with exactlyOnce/,
+      );
+
+      @Consumer('payments', { isolationLevel: 'read_uncommitted' })
+      class DirtyReader extends BaseConsumer {
+        consume(): void {}
+      }
+      expect(await bootError({ providers: [OrdersConsumer, DirtyReader] })).toMatch(
+        /Consumer group "app" mixes isolation levels: .* give its routes the same isolationLevel/s,
+      );
+      const [orders, payments] = (
+        await routesOf(
+          { providers: [OrdersConsumer, DirtyReader] },
+          { consumer: { isolationLevel: 'read_uncommitted' } },
+        )
+      ).routes;
+      expect(orders).toMatchObject({ isolationLevel: 'read_uncommitted', exactlyOnce: false });
+      expect(payments).toMatchObject({ isolationLevel: 'read_uncommitted' });
+    });
+
     it('defaults persistent, initialOffset and manualOffsets from the config defaults', async () => {
       const [route] = (await routesOf({ providers: [OrdersConsumer] })).routes;
       expect(route).toMatchObject({
