@@ -65,14 +65,10 @@ export function checkBlocks(blocks: CodeBlock[]): BlockProblem[] {
     const glueImport = block.glue.length
       ? `import { ${block.glue.join(', ')} } from '${relativeGlue()}'; `
       : '';
-    // With or without `.js`: the install sample of a CommonJS project imports without it.
-    const code = block.code.replace(
-      /from '(\.{1,2}\/[^']+?)(?:\.js)?'/g,
-      (whole, target: string) => {
-        const base = target.split('/').pop()!;
-        return named.has(`${base}.ts`) ? `from './${base}.js'` : `from '${relativeGlue()}'`;
-      },
-    );
+    const code = block.code.replace(/from '(\.{1,2}\/[^']+)\.js'/g, (whole, target: string) => {
+      const base = target.split('/').pop()!;
+      return named.has(`${base}.ts`) ? `from './${base}.js'` : `from '${relativeGlue()}'`;
+    });
     sources.set(path, { block, text: `${glueImport}${code}\n` });
   }
 
