@@ -1,3 +1,4 @@
+import { KarafkaError } from '../../errors/karafka.error.js';
 import type { Message } from '../../messages/message.js';
 import type { Producer } from '../../producer/producer.js';
 import { DefaultStrategy } from './default.strategy.js';
@@ -48,8 +49,13 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     work: (producer: Producer) => Promise<void>,
   ): Promise<void> {
     const producer = this.producers.get(scope.partition);
-    // beforeBatch always ran first for this partition: a missing producer is a bug, not a retry.
-    if (!producer) throw new Error(`No transactional producer for partition ${scope.partition}`);
+    // beforeBatch ran first for this batch: only a revocation in between releases the producer.
+    if (!producer) {
+      throw new KarafkaError(
+        `Partition ${scope.partition} of "${scope.route.topic}" was revoked during the call: ` +
+          'its transactional producer is closed, the call is retried by its next owner.',
+      );
+    }
     const { route, partition, coordinator } = scope;
     const next = (BigInt(list[list.length - 1]!.offset) + 1n).toString();
     await producer.transaction(async (tx) => {
