@@ -67,7 +67,13 @@ async function consumed(groupId: string, topic: string): Promise<number> {
 
 async function until(check: () => Promise<boolean>, what: string, timeout = 90_000) {
   const deadline = Date.now() + timeout;
-  while (!(await check())) {
+  // A fresh broker may answer "not the coordinator" for a new group for a moment: ask again.
+  const ready = () =>
+    check().catch((error: unknown) => {
+      if ((error as { retriable?: boolean }).retriable) return false;
+      throw error;
+    });
+  while (!(await ready())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
