@@ -16,6 +16,14 @@ import {
 } from '../support/karafka-app.js';
 
 const apps = appsClosedAfterEach();
+
+/** Committed offsets; none yet while a fresh broker is not the new group's coordinator. */
+function committedSoFar(groupId: string, topic: string): Promise<Record<number, string>> {
+  return committedOffsets(groupId, topic).catch((error: unknown) => {
+    if ((error as { retriable?: boolean }).retriable) return {};
+    throw error;
+  });
+}
 const values = (messages: IsolatedRead[]) => messages.map((m) => m.value);
 
 describe('exactlyOnce routes, on a real broker', () => {
@@ -63,7 +71,7 @@ describe('exactlyOnce routes, on a real broker', () => {
     const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
     await eventually(
       async () => {
-        const offsets = await committedOffsets(groupId, input);
+        const offsets = await committedSoFar(groupId, input);
         return offsets[0] === '20' && offsets[1] === '20';
       },
       30_000,
@@ -115,7 +123,7 @@ describe('exactlyOnce routes, on a real broker', () => {
     apps.push(app);
     const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
     await eventually(
-      async () => (await committedOffsets(groupId, input))[0] === '3',
+      async () => (await committedSoFar(groupId, input))[0] === '3',
       30_000,
       'all three offsets committed',
     );

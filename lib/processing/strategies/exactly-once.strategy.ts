@@ -1,6 +1,7 @@
 import { KarafkaError } from '../../errors/karafka.error.js';
 import type { Message } from '../../messages/message.js';
 import type { Producer } from '../../producer/producer.js';
+import { ProducerFencedError, TransactionFailedError } from '../../producer/producer.error.js';
 import { DefaultStrategy } from './default.strategy.js';
 import type { PartitionScope } from './processing-strategy.js';
 
@@ -58,20 +59,31 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     }
     const { route, partition, coordinator } = scope;
     const next = (BigInt(list[list.length - 1]!.offset) + 1n).toString();
-    await producer.transaction(async (tx) => {
-      await work(producer);
-      // After the consumer's own seek() nothing is committed: it rewound to process again.
-      if (coordinator.seekedByConsumer) return;
-      await tx.sendOffsets({
-        consumerGroupId: route.groupId,
-        topics: [{ topic: route.topic, partitions: [{ partition, offset: next }] }],
+    try {
+      await producer.transaction(async (tx) => {
+        await work(producer);
+        // After the consumer's own seek() nothing is committed: it rewound to process again.
+        if (coordinator.seekedByConsumer) return;
+        await tx.sendOffsets({
+          consumerGroupId: route.groupId,
+          topics: [{ topic: route.topic, partitions: [{ partition, offset: next }] }],
+        });
       });
-    });
+    } catch (error) {
+      // Fenced, or Kafka refused the commit: another process may own the partition now, or
+      // commit for it. Never just take the id back and retry from here: the next batch claims
+      // it again and reads the committed offset first (beforeBatch), which another owner's
+      // commits may have moved past this call's messages.
+      if (error instanceof ProducerFencedError || error instanceof TransactionFailedError) {
+        await this.release(scope);
+      }
+      throw error;
+    }
   }
 
   async release(scope: PartitionScope): Promise<void> {
     const producer = this.producers.get(scope.partition);
     this.producers.delete(scope.partition);
-    await producer?.close();
+    await producer?.close().catch(() => undefined);
   }
 }
