@@ -21,9 +21,18 @@ import type { PartitionScope } from './processing-strategy.js';
 export class ExactlyOnceStrategy extends DefaultStrategy {
   /** The transactional producer of each input partition this process owns. */
   private readonly producers = new Map<number, Producer>();
+  /** Per input partition: the offset its committed transactions continue at. */
+  private readonly committedNext = new Map<number, bigint>();
 
   async beforeBatch(scope: PartitionScope, firstOffset: string): Promise<string | undefined> {
-    if (this.producers.has(scope.partition)) return undefined;
+    if (this.producers.has(scope.partition)) {
+      // kafkajs may still hand over batches it fetched before a seek: never process messages
+      // below what this partition's transactions already committed.
+      const expected = this.committedNext.get(scope.partition);
+      return expected !== undefined && BigInt(firstOffset) < expected
+        ? expected.toString()
+        : undefined;
+    }
     const { route, partition, host } = scope;
     const producer = host.producer.transactional(
       `${route.groupId}-${route.kafkaTopic}-${partition}`,
@@ -39,6 +48,8 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     // kafkajs read the committed offset when the partition was assigned, possibly before the
     // previous owner's last commit landed: that offset is only now stable.
     const committed = await host.committedOffset(route.kafkaTopic, partition);
+    if (committed !== undefined) this.committedNext.set(partition, BigInt(committed));
+    else this.committedNext.delete(partition);
     return committed !== undefined && BigInt(committed) > BigInt(firstOffset)
       ? committed
       : undefined;
@@ -69,6 +80,10 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
           topics: [{ topic: route.topic, partitions: [{ partition, offset: next }] }],
         });
       });
+      // A consumer's seek() may go back before the committed offset on purpose: no guard then
+      // until the next commit.
+      if (coordinator.seekedByConsumer) this.committedNext.delete(partition);
+      else this.committedNext.set(partition, BigInt(next));
     } catch (error) {
       // Fenced, or Kafka refused the commit: another process may own the partition now, or
       // commit for it. Never just take the id back and retry from here: the next batch claims
@@ -84,6 +99,7 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
   async release(scope: PartitionScope): Promise<void> {
     const producer = this.producers.get(scope.partition);
     this.producers.delete(scope.partition);
+    this.committedNext.delete(scope.partition);
     await producer?.close().catch(() => undefined);
   }
 }
