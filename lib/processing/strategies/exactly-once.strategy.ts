@@ -24,6 +24,30 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
   /** Per input partition: the offset its committed transactions continue at. */
   private readonly committedNext = new Map<number, bigint>();
 
+  /**
+   * Nothing goes to the group's plain offset commits: the transactions commit the offsets. A
+   * plain commit of an older mark, retried after the partition moved on to another process,
+   * would move the group's offset back and make the next owner process messages again.
+   */
+  override markProcessed(): void {}
+
+  override markSkipped(): void {}
+
+  /** Retries from what the transactions committed (nothing is marked, see above). */
+  override async handleFailure(
+    scope: PartitionScope,
+    error: unknown,
+    list: readonly Message[],
+    retryFrom: string,
+  ): Promise<void> {
+    const committed = this.committedNext.get(scope.partition);
+    const from =
+      committed !== undefined && committed >= BigInt(list[0]!.offset)
+        ? committed.toString()
+        : retryFrom;
+    return super.handleFailure(scope, error, list, from);
+  }
+
   async beforeBatch(scope: PartitionScope, firstOffset: string): Promise<string | undefined> {
     if (this.producers.has(scope.partition)) {
       // kafkajs may still hand over batches it fetched before a seek: never process messages
