@@ -23,8 +23,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.spec.ts'],
-          exclude: ['test/**/*.unit.spec.ts', 'test/bench/**', 'test/compat/**', 'node_modules/**'],
+          exclude: [
+            'test/**/*.unit.spec.ts',
+            'test/schema-registry/**',
+            'test/bench/**',
+            'test/compat/**',
+            'node_modules/**',
+          ],
           globalSetup: ['test/setup/global-broker.ts'],
+        },
+      },
+      // `schema-registry`: like integration, plus a real schema registry (Apicurio, Java 21+
+      // or its 2.x on Java 17) that only these suites start (SCHEMA_REGISTRY_URL reuses one).
+      {
+        extends: true,
+        test: {
+          name: 'schema-registry',
+          include: ['test/schema-registry/**/*.spec.ts'],
+          exclude: ['test/**/*.unit.spec.ts'],
+          globalSetup: ['test/setup/global-broker.ts', 'test/setup/global-schema-registry.ts'],
         },
       },
     ],

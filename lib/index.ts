@@ -45,8 +45,14 @@ export type {
   DeadLetterOptions,
   RouteDefinition,
   TopicDeclaration,
+  VirtualPartitionsOptions,
 } from './routing/consumer-options.js';
-export type { ConsumerGroupRoutes, ResolvedResponder, Route } from './routing/route.js';
+export type {
+  ConsumerGroupRoutes,
+  ResolvedResponder,
+  ResolvedVirtualPartitions,
+  Route,
+} from './routing/route.js';
 export { RouteRegistry } from './routing/route-registry.js';
 export type { RouteTable } from './routing/route-table.js';
 
@@ -59,11 +65,33 @@ export {
   type RouteSelection,
 } from './server/karafka.server.js';
 
+// Runtime state and health (what nestjs-karafka/metrics and /health read)
+export type { KarafkaRuntimeSnapshot } from './server/runtime-snapshot.js';
+export type { PartitionCommand } from './server/partition-command.js';
+export type {
+  ConsumerGroupSnapshot,
+  ConsumerGroupState,
+  PartitionSnapshot,
+} from './connection/consumer-group-snapshot.js';
+export type {
+  KarafkaHealth,
+  KarafkaHealthCheck,
+  KarafkaHealthLimits,
+  KarafkaHealthProblem,
+} from './health/karafka-health.js';
+
 // Messages and consumers
 export { Message } from './messages/message.js';
 export { Messages, type BatchMetadata } from './messages/messages.js';
 export { BaseConsumer, type OnRevoked, type OnShutdown } from './processing/base-consumer.js';
 export type { ConsumerRuntime } from './processing/consumer-runtime.js';
+export { KarafkaContext } from './enhancers/karafka-context.js';
+
+// Nest's Kafka transport handlers (@EventPattern / @MessagePattern) on KarafkaServer
+export { KarafkaRoute, type KarafkaRouteOptions } from './patterns/karafka-route.decorator.js';
+export { KarafkaKafkaContext } from './patterns/karafka-kafka-context.js';
+export { NestKafkaDeserializer } from './patterns/nest-kafka.deserializer.js';
+export type { PatternHandlerInfo } from './patterns/pattern-consumer.js';
 
 // Responders
 export { Responds } from './responders/responds.decorator.js';
@@ -88,6 +116,7 @@ export * from './serialization/index.js';
 export * from './mapping/index.js';
 export {
   KARAFKA_EVENT_NAMES,
+  type ConsumeCallInfo,
   type DeliveryReportInfo,
   type KarafkaErrorType,
   type KarafkaEvent,
@@ -100,3 +129,8 @@ export {
 } from './instrumentation/karafka-events.js';
 export { LoggerListener, type LoggerListenerOptions } from './instrumentation/logger-listener.js';
 export { Monitor } from './instrumentation/monitor.js';
+
+// Parallelism: a swarm of processes
+export { runSwarm, type Swarm } from './swarm/run-swarm.js';
+export type { SwarmOptions } from './swarm/swarm-options.js';
+export type { SwarmWorkerState, SwarmWorkerStatus } from './swarm/swarm-supervisor.js';

@@ -7,3 +7,5 @@ export const KARAFKA_CONFIG = Symbol.for('nestjs-karafka:KARAFKA_CONFIG');
 export const KARAFKA_DESERIALIZER = Symbol.for('nestjs-karafka:KARAFKA_DESERIALIZER');
 /** DI token of the default Serializer (JSON unless configured). */
 export const KARAFKA_SERIALIZER = Symbol.for('nestjs-karafka:KARAFKA_SERIALIZER');
+/** Internal: the TracingHooks that `KarafkaTracingModule` (nestjs-karafka/tracing) provides. */
+export const KARAFKA_TRACING = Symbol.for('nestjs-karafka:KARAFKA_TRACING');

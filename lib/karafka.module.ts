@@ -8,6 +8,7 @@ import type {
   KarafkaOptionsFactory,
 } from './karafka-module-options.js';
 import { KafkaClientFactory } from './connection/kafka-client.factory.js';
+import { ConsumerEnhancers } from './enhancers/consumer-enhancers.js';
 import { LoggerListener } from './instrumentation/logger-listener.js';
 import { Monitor } from './instrumentation/monitor.js';
 import {
@@ -21,6 +22,7 @@ import { Producer } from './producer/producer.js';
 import { ConsumingStop } from './processing/consuming-stop.js';
 import { RouteRegistry } from './routing/route-registry.js';
 import { instantiate, RoutesExplorer } from './routing/routes-explorer.js';
+import { PatternHandlers } from './patterns/pattern-handlers.js';
 import { JsonDeserializer, JsonSerializer } from './serialization/json.js';
 import { KarafkaServer } from './server/karafka.server.js';
 
@@ -60,8 +62,10 @@ const coreProviders: Provider[] = [
   KafkaClientFactory,
   RouteRegistry,
   ConsumingStop,
+  PatternHandlers,
   RoutesExplorer,
   Producer,
+  ConsumerEnhancers,
   KarafkaServer,
 ];
 

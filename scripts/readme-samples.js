@@ -58,13 +58,13 @@ function collapseDefaults(/** @type {string} */ output) {
   return kept.join('\n');
 }
 
-/** A Nest project as `nest new` leaves it, for `karafka install` to work on. */
+/** A Nest project as `nest new` (CLI 12: ESM + vitest) leaves it, for `karafka install` to work on. */
 function nestProject() {
   const root = mkdtempSync(join(tmpdir(), 'karafka-readme-install-'));
   mkdirSync(join(root, 'src'));
   writeFileSync(
     join(root, 'package.json'),
-    `${JSON.stringify({ name: 'shop', devDependencies: { vitest: '^4.0.0' } }, null, 2)}\n`,
+    `${JSON.stringify({ name: 'shop', type: 'module', devDependencies: { vitest: '^4.0.0' } }, null, 2)}\n`,
   );
   writeFileSync(
     join(root, 'src/app.module.ts'),

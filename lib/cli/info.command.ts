@@ -1,3 +1,4 @@
+import { isStandardSchema } from '../validation/standard-schema.js';
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { CONFIG_DEFAULTS, type KarafkaConfig } from '../config/karafka-config.js';
@@ -7,6 +8,7 @@ import { RouteRegistry } from '../routing/route-registry.js';
 import { thisModuleFile } from '../utils/module-file.js';
 import { packageVersion } from '../utils/package-root.js';
 import { withApp } from './boot.js';
+import { describeRouteSchemas } from './route-schemas.js';
 import { flatten, formatScalar, masked, plural, table } from './output.js';
 
 /** `karafka info`: versions, routing and the effective configuration (secrets masked). */
@@ -17,9 +19,13 @@ export function infoCommand(): Command {
     .action(async (flags: { json?: boolean }, command: Command) => {
       await withApp(command, { logger: ['error'] }, async (app) => {
         const config = app.get<symbol, KarafkaConfig>(KARAFKA_CONFIG);
-        const groups = app.get(RouteRegistry).table.groups;
+        const table = app.get(RouteRegistry).table;
+        const groups = table.groups;
+        const schemas = await describeRouteSchemas(table.routes);
         console.log(
-          flags.json ? JSON.stringify(infoJson(config, groups), null, 2) : infoText(config, groups),
+          flags.json
+            ? JSON.stringify(infoJson(config, groups, schemas), null, 2)
+            : infoText(config, groups, schemas),
         );
       });
     });
@@ -53,7 +59,11 @@ export function displayedConfig(config: KarafkaConfig): Record<string, unknown> 
   }) as Record<string, unknown>;
 }
 
-function infoJson(config: KarafkaConfig, groups: readonly ConsumerGroupRoutes[]): unknown {
+function infoJson(
+  config: KarafkaConfig,
+  groups: readonly ConsumerGroupRoutes[],
+  schemas: ReadonlyMap<Route, string>,
+): unknown {
   return {
     versions: versions(),
     clientId: config.clientId,
@@ -61,13 +71,20 @@ function infoJson(config: KarafkaConfig, groups: readonly ConsumerGroupRoutes[])
     consumerGroups: groups.map((group) => ({
       id: group.id,
       name: group.name,
-      routes: group.routes.map((route) => ({ topic: route.topic, ...routeOptions(route) })),
+      routes: group.routes.map((route) => ({
+        topic: route.topic,
+        ...routeOptions(route, schemas),
+      })),
     })),
     config: displayedConfig(config),
   };
 }
 
-function infoText(config: KarafkaConfig, groups: readonly ConsumerGroupRoutes[]): string {
+function infoText(
+  config: KarafkaConfig,
+  groups: readonly ConsumerGroupRoutes[],
+  schemas: ReadonlyMap<Route, string>,
+): string {
   const lines: string[] = [];
   lines.push('Versions', table(Object.entries(versions()), '  '), '');
   lines.push(`Client id  ${config.clientId}`, `Brokers    ${config.kafka.brokers.join(', ')}`, '');
@@ -76,7 +93,7 @@ function infoText(config: KarafkaConfig, groups: readonly ConsumerGroupRoutes[])
   for (const group of groups) {
     lines.push(`  ${group.id} (group "${group.name}", ${plural(group.routes.length, 'topic')})`);
     for (const route of group.routes) {
-      const { consumer, ...options } = routeOptions(route);
+      const { consumer, ...options } = routeOptions(route, schemas);
       lines.push(`    ${route.topic} -> ${consumer}`);
       lines.push(
         table(
@@ -96,7 +113,7 @@ function infoText(config: KarafkaConfig, groups: readonly ConsumerGroupRoutes[])
   return lines.join('\n');
 }
 
-function routeOptions(route: Route): Record<string, unknown> {
+function routeOptions(route: Route, schemas: ReadonlyMap<Route, string>): Record<string, unknown> {
   const options: Record<string, unknown> = {
     consumer: route.consumerClass.name,
     batch: route.batch,
@@ -105,11 +122,24 @@ function routeOptions(route: Route): Record<string, unknown> {
     manualOffsets: route.manualOffsets,
     deserializer: route.deserializer.constructor.name,
   };
+  const schema = schemas.get(route);
+  if (schema !== undefined) options.schema = schema;
+  if (route.pattern) {
+    options.handler = `${route.pattern.kind === 'event' ? '@EventPattern' : '@MessagePattern'} (Nest)`;
+  }
   if (route.kafkaTopic !== route.topic) options.kafkaTopic = route.kafkaTopic;
-  if (route.payload) options.payload = route.payload.name;
+  if (route.payload) {
+    options.payload = isStandardSchema(route.payload)
+      ? `${route.payload['~standard'].vendor} schema`
+      : route.payload.name;
+  }
   if (route.config) options.topicConfig = masked(route.config);
   if (route.deadLetter) {
     options.deadLetter = `${route.deadLetter.topic} (after ${route.deadLetter.maxRetries} retries)`;
+  }
+  if (route.virtualPartitions) {
+    const { max, distribution } = route.virtualPartitions;
+    options.virtualPartitions = `up to ${max} (${distribution})`;
   }
   if (route.responders.length) {
     options.respondsTo = route.responders.map(

@@ -8,6 +8,7 @@ import { infoCommand } from './info.command.js';
 import { installCommand } from './install.command.js';
 import { serverCommand } from './server.command.js';
 import { topicsCommand } from './topics.command.js';
+import { webCommand } from './web.command.js';
 
 export function buildProgram(): Command {
   const program = new Command('karafka')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     consoleCommand(),
     installCommand(),
     brokerCommand(),
+    webCommand(),
   ]) {
     program.addCommand(command);
   }

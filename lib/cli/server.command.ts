@@ -1,14 +1,16 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { KarafkaConfig } from '../config/karafka-config.js';
+import { healthRoutes } from '../health/health-endpoints.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { RouteRegistry } from '../routing/route-registry.js';
 import { KarafkaServer, type RouteSelection } from '../server/karafka.server.js';
+import { isSwarmWorker, reportToSupervisor } from '../swarm/swarm-worker.js';
+import { servePlainHttp } from '../utils/plain-http-server.js';
 import { bootApp } from './boot.js';
 import { exitWhenIdle } from './process.js';
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const;
-type StopSignal = (typeof STOP_SIGNALS)[number];
+import { superviseServer } from './server-swarm.js';
+import { releaseHeldSignals, STOP_SIGNALS, type StopSignal } from './stop-signals.js';
 
 /** Exit codes of `karafka server`. */
 export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
@@ -16,6 +18,9 @@ export const SERVER_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
 interface ServerFlags {
   consumerGroups?: string[];
   topics?: string[];
+  healthPort?: number;
+  healthHost: string;
+  swarm?: string;
 }
 
 /** `karafka server`: consumes the routed topics until SIGINT, SIGTERM or SIGQUIT. */
@@ -31,7 +36,22 @@ export function serverCommand(): Command {
       list,
     )
     .option('-t, --topics <topics>', 'only these route topics (comma-separated)', list)
+    .option(
+      '--health-port <port>',
+      'serve GET /health/ready and /health/live (JSON, 200 or 503) on this port',
+      portNumber,
+    )
+    .option('--health-host <host>', 'interface of the health port', '127.0.0.1')
+    .option(
+      '--swarm <workers>',
+      "run <workers> processes of the app in the same consumer groups ('auto' = one per core); " +
+        'a worker that dies is restarted',
+    )
     .action(async (flags: ServerFlags, command: Command) => {
+      if (flags.swarm !== undefined) {
+        process.exitCode = await superviseServer(flags.swarm, process.argv);
+        return exitWhenIdle();
+      }
       const stopSignal = waitForStopSignal();
       try {
         process.exitCode = await serve(command, flags, stopSignal.promise);
@@ -56,9 +76,26 @@ async function serve(
     await app.close().catch(() => undefined);
     throw error;
   }
+  const health =
+    flags.healthPort === undefined
+      ? undefined
+      : await servePlainHttp(flags.healthHost, flags.healthPort, healthRoutes(server)).catch(
+          async (error: unknown) => {
+            await server.close();
+            await app.close().catch(() => undefined);
+            throw error;
+          },
+        );
   console.log(banner(app, selection));
+  if (health) {
+    console.log(
+      `karafka: health on http://${flags.healthHost}:${health.port}/health/ready and /health/live`,
+    );
+  }
+  reportToSupervisor(app);
 
   const signal = await stopSignal;
+  await health?.close();
   console.log(`karafka: ${signal} received, stopping (a second signal forces the exit)...`);
   const { forced } = await server.close();
   await app.close();
@@ -93,6 +130,9 @@ function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } 
   const promise = new Promise<StopSignal>((resolve) => (resolveSignal = resolve));
   const handlers = STOP_SIGNALS.map((signal) => {
     const handler = () => {
+      // In a swarm the supervisor forwards the signal that may have reached this worker too;
+      // forcing is the supervisor's call (a second signal to it).
+      if (received && isSwarmWorker()) return;
       if (received) {
         console.error(`karafka: ${signal} received again, exiting now.`);
         process.exit(SERVER_EXIT.forced);
@@ -103,10 +143,21 @@ function waitForStopSignal(): { promise: Promise<StopSignal>; dispose(): void } 
     process.on(signal, handler);
     return [signal, handler] as const;
   });
+  // A signal that arrived while the CLI was loading (held by bin/karafka.js) stops it now.
+  const early = releaseHeldSignals();
+  if (early) handlers.find(([signal]) => signal === early)?.[1]();
   return {
     promise,
     dispose: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)),
   };
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port number (0-65535)`);
+  }
+  return port;
 }
 
 function list(value: string): string[] {

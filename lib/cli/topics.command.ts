@@ -4,7 +4,9 @@ import { createInterface } from 'node:readline/promises';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import { RouteRegistry } from '../routing/route-registry.js';
 import { KarafkaError } from '../errors/karafka.error.js';
+import type { Route } from '../routing/route.js';
 import { withApp } from './boot.js';
+import { describeRouteSchemas } from './route-schemas.js';
 import { plural, table } from './output.js';
 import {
   declarationText,
@@ -20,7 +22,12 @@ interface TopicsFlags {
   yes?: boolean;
 }
 
-type TopicsTask = (admin: Admin, declared: DeclaredTopic[], flags: TopicsFlags) => Promise<void>;
+type TopicsTask = (
+  admin: Admin,
+  declared: DeclaredTopic[],
+  flags: TopicsFlags,
+  routes: readonly Route[],
+) => Promise<void>;
 
 /** `karafka topics list|create|migrate|delete`: the topics the routing declares, in Kafka. */
 export function topicsCommand(): Command {
@@ -55,7 +62,8 @@ export function topicsCommand(): Command {
 function run(task: TopicsTask) {
   return async (flags: TopicsFlags, command: Command): Promise<void> => {
     await withApp(command, { logger: ['error'] }, async (app) => {
-      const declared = declaredTopics(app.get(RouteRegistry).table.routes);
+      const routes = app.get(RouteRegistry).table.routes;
+      const declared = declaredTopics(routes);
       if (!declared.length) {
         console.log('No routed topics: no @Consumer classes among the providers.');
         return;
@@ -63,7 +71,7 @@ function run(task: TopicsTask) {
       const admin = app.get(KafkaClientFactory).create('admin').admin();
       await admin.connect();
       try {
-        await task(admin, declared, flags);
+        await task(admin, declared, flags, routes);
       } finally {
         await admin.disconnect();
       }
@@ -71,8 +79,23 @@ function run(task: TopicsTask) {
   };
 }
 
-async function list(admin: Admin, declared: DeclaredTopic[]): Promise<void> {
+async function list(
+  admin: Admin,
+  declared: DeclaredTopic[],
+  _flags: TopicsFlags,
+  routes: readonly Route[],
+): Promise<void> {
   const existing = await existingPartitions(admin, declared);
+  // A SCHEMA column only when some route's deserializer describes one (a schema registry's).
+  const described = await describeRouteSchemas(routes);
+  const schemaOf = (topic: DeclaredTopic): string =>
+    [
+      ...new Set(
+        routes
+          .filter((route) => route.kafkaTopic === topic.name && described.has(route))
+          .map((route) => described.get(route)!),
+      ),
+    ].join('; ') || '-';
   const rows = declared.map((topic) => {
     const partitions = existing.get(topic.name);
     const state =
@@ -89,9 +112,12 @@ async function list(admin: Admin, declared: DeclaredTopic[]): Promise<void> {
       partitions === undefined ? '-' : String(partitions),
       String(topic.replicationFactor),
       state,
+      ...(described.size ? [schemaOf(topic)] : []),
     ];
   });
-  console.log(table([['TOPIC', 'DECLARED', 'EXISTING', 'REPLICATION', 'STATE'], ...rows]));
+  const header = ['TOPIC', 'DECLARED', 'EXISTING', 'REPLICATION', 'STATE'];
+  if (described.size) header.push('SCHEMA');
+  console.log(table([header, ...rows]));
 }
 
 async function apply(

@@ -100,6 +100,7 @@ export class KarafkaOptionsSchema {
   @IsOptional() @IsInt() @Min(1) @Max(1000) concurrency?: number;
   @IsOptional() @IsBoolean() automaticallyMarkAsConsumed?: boolean;
   @IsOptional() @IsBoolean() consumerPersistence?: boolean;
+  @IsOptional() @IsString() @Matches(KAFKA_NAME_PATTERN) patternGroupId?: string;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => PauseSchema) pause?: PauseSchema;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CommitSchema) commit?: CommitSchema;
   @IsOptional() @IsInt() @Min(0) shutdownTimeout?: number;

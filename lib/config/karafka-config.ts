@@ -24,6 +24,7 @@ export interface KarafkaConfig {
   readonly concurrency: number;
   readonly automaticallyMarkAsConsumed: boolean;
   readonly consumerPersistence: boolean;
+  readonly patternGroupId: string;
   readonly pause: Required<PauseOptions>;
   readonly commit: Required<CommitOptions>;
   readonly shutdownTimeout: number;
@@ -54,6 +55,7 @@ export const CONFIG_DEFAULTS = {
   concurrency: 3,
   automaticallyMarkAsConsumed: true,
   consumerPersistence: true,
+  patternGroupId: 'nestjs-group-server',
   pause: { timeout: 1_000, maxTimeout: 30_000, exponentialBackoff: true },
   commit: { interval: 5_000, threshold: 0 },
   shutdownTimeout: 60_000,
@@ -101,6 +103,7 @@ export function resolveConfig(options: ResolvableOptions): KarafkaConfig {
     automaticallyMarkAsConsumed:
       options.automaticallyMarkAsConsumed ?? CONFIG_DEFAULTS.automaticallyMarkAsConsumed,
     consumerPersistence: options.consumerPersistence ?? CONFIG_DEFAULTS.consumerPersistence,
+    patternGroupId: options.patternGroupId ?? CONFIG_DEFAULTS.patternGroupId,
     pause: withDefaults(CONFIG_DEFAULTS.pause, options.pause),
     commit: withDefaults(CONFIG_DEFAULTS.commit, options.commit),
     shutdownTimeout: options.shutdownTimeout ?? CONFIG_DEFAULTS.shutdownTimeout,

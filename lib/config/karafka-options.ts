@@ -106,6 +106,13 @@ export interface KarafkaSettings {
   automaticallyMarkAsConsumed?: boolean;
   /** Keep one consumer instance per partition across batches. Default true. */
   consumerPersistence?: boolean;
+  /**
+   * Consumer group id of `@EventPattern` / `@MessagePattern` handlers (unless `@KarafkaRoute`
+   * names another). Default `nestjs-group-server`: what Nest's `ServerKafka` uses with default
+   * options (`consumer.groupId` `nestjs-group` + `postfixId` `-server`), so a service moved
+   * from Nest's transport keeps its committed offsets. Set it to your `groupId + postfixId`.
+   */
+  patternGroupId?: string;
   pause?: PauseOptions;
   commit?: CommitOptions;
   /** ms that in-flight batches get to finish on shutdown before the stop is forced. Default 60000. */

@@ -1,7 +1,9 @@
+import type { PartitionCommand } from '../server/partition-command.js';
 import type { Admin, Consumer as KafkaConsumer, EachBatchPayload } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
+import { buildCallChain, type CallChainLink, type ConsumeCall } from '../processing/call-chain.js';
 import { createMessageParser } from '../processing/message-parser.js';
 import { PartitionExecutor } from '../processing/partition-executor.js';
 import type { PartitionHost } from '../processing/partition-host.js';
@@ -11,8 +13,14 @@ import type { Producer } from '../producer/producer.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import type { ConsumerGroupRoutes, Route } from '../routing/route.js';
 import { RouteTable } from '../routing/route-table.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
+import type {
+  ConsumerGroupSnapshot,
+  ConsumerGroupState,
+  PartitionSnapshot,
+} from './consumer-group-snapshot.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
-import { OffsetCommitter } from './offset-committer.js';
+import { OffsetCommitter, type CarriedMark } from './offset-committer.js';
 
 export interface ListenerDependencies {
   readonly config: KarafkaConfig;
@@ -20,6 +28,16 @@ export interface ListenerDependencies {
   readonly topicMapper: TopicMapper;
   readonly producer: Producer;
   readonly clientFactory: KafkaClientFactory;
+  readonly tracing?: TracingHooks;
+  /** The links around `consume` (outermost first), asked once per route here. */
+  readonly callChain?: readonly CallChainLink[];
+}
+
+/** Offsets of an assigned partition read from the admin API (`refreshOffsets`). */
+interface PolledOffsets {
+  high?: bigint;
+  low?: bigint;
+  committed?: bigint;
 }
 
 type Assignment = Map<string, Set<number>>;
@@ -28,6 +46,7 @@ type Assignment = Map<string, Set<number>>;
 interface RoutePipeline {
   readonly parse: ReturnType<typeof createMessageParser>;
   readonly strategy: ProcessingStrategy;
+  readonly call: ConsumeCall;
 }
 
 /**
@@ -49,6 +68,14 @@ export class ConsumerGroupListener implements PartitionHost {
   private restartTimer?: NodeJS.Timeout;
   private restarts = 0;
   private wakeRestart?: () => void;
+  private state: ConsumerGroupState = 'connecting';
+  private lastError?: string;
+  /** By `topic:partition` (Kafka topic), for partitions this member has not fetched lately. */
+  private readonly polled = new Map<string, PolledOffsets>();
+  /** Marks not committed when the client crashed; restored for partitions that come back. */
+  private carried: CarriedMark[] = [];
+  /** The cluster this listener consumes from, learnt in the background once it joined. */
+  private clusterId?: string;
 
   constructor(
     readonly group: ConsumerGroupRoutes,
@@ -66,6 +93,7 @@ export class ConsumerGroupListener implements PartitionHost {
       this.pipelines.set(route, {
         parse: createMessageParser(route, deps.monitor),
         strategy: selectStrategy(route),
+        call: buildCallChain(route, deps.callChain ?? []),
       });
     }
   }
@@ -79,6 +107,9 @@ export class ConsumerGroupListener implements PartitionHost {
   get producer(): Producer {
     return this.deps.producer;
   }
+  get tracing(): TracingHooks | undefined {
+    return this.deps.tracing;
+  }
 
   /** The kafkajs consumer (for `KarafkaServer.unwrap()`). */
   get kafkaConsumer(): KafkaConsumer | undefined {
@@ -88,6 +119,7 @@ export class ConsumerGroupListener implements PartitionHost {
   async start(): Promise<void> {
     const { config, clientFactory } = this.deps;
     const settings = config.consumer;
+    if (this.state !== 'crashed') this.state = 'connecting';
     const consumer = clientFactory.create(this.group.name).consumer({
       groupId: this.group.id,
       sessionTimeout: settings.sessionTimeout,
@@ -106,6 +138,7 @@ export class ConsumerGroupListener implements PartitionHost {
       retry: { ...config.kafka.retry, restartOnFailure: (error) => this.beforeKafkaRestart(error) },
     });
     this.consumer = consumer;
+    this.committer.watch(consumer);
     consumer.on(
       consumer.events.GROUP_JOIN,
       ({ payload }) => void this.onJoin(payload.memberAssignment),
@@ -118,7 +151,11 @@ export class ConsumerGroupListener implements PartitionHost {
 
     // stop() may be called while this is still connecting (another group failed to start, or
     // the app closes during a restart): then this client must not go on to join the group.
-    await consumer.connect();
+    try {
+      await consumer.connect();
+    } catch (error) {
+      throw clientFactory.explainFailure(error, `Consumer group ${this.group.id}`);
+    }
     if (await this.abandonedStart(consumer)) return;
     for (const route of this.group.routes) await this.subscribe(consumer, route);
     if (await this.abandonedStart(consumer)) return;
@@ -130,6 +167,7 @@ export class ConsumerGroupListener implements PartitionHost {
     });
     if (await this.abandonedStart(consumer)) return;
     this.committer.start();
+    void this.learnClusterId();
     this.deps.monitor.publish('connection.client.connected', { group: this.group.id });
   }
 
@@ -174,6 +212,7 @@ export class ConsumerGroupListener implements PartitionHost {
    */
   async stop(deadline: number): Promise<boolean> {
     this.stopping = true;
+    this.state = 'stopped';
     clearTimeout(this.restartTimer);
     this.wakeRestart?.();
     const finished = await settleBefore(Promise.allSettled([...this.inFlight]), deadline);
@@ -223,6 +262,27 @@ export class ConsumerGroupListener implements PartitionHost {
     return offset === undefined || offset === '-1' ? undefined : offset;
   }
 
+  /**
+   * Pause, resume or seek an assigned partition as its consumer would (commands from the web
+   * UI). False when the partition is not assigned to this member. A seek while `consume` runs
+   * applies after that call, like the consumer's own `seek()`.
+   */
+  command(
+    kafkaTopic: string,
+    partition: number,
+    action: PartitionCommand['action'],
+    offset?: string,
+  ): boolean {
+    if (!this.assignment.get(kafkaTopic)?.has(partition)) return false;
+    const executor = this.executorFor(kafkaTopic, partition);
+    if (!executor) return false;
+    if (action === 'pause') executor.consumerControls.pause();
+    else if (action === 'resume') executor.consumerControls.resume();
+    else if (executor.consumingSince !== undefined) executor.consumerControls.seek(offset ?? '0');
+    else this.seek(kafkaTopic, partition, BigInt(offset ?? '0').toString());
+    return true;
+  }
+
   private toKafka(call: () => void): void {
     try {
       call();
@@ -268,8 +328,8 @@ export class ConsumerGroupListener implements PartitionHost {
     if (!executor) {
       const route = this.routes.find(this.group.id, kafkaTopic);
       if (!route) return undefined;
-      const { parse, strategy } = this.pipelines.get(route)!;
-      executor = new PartitionExecutor(route, partition, this, parse, strategy);
+      const { parse, strategy, call } = this.pipelines.get(route)!;
+      executor = new PartitionExecutor(route, partition, this, parse, strategy, call);
       this.executors.set(key, executor);
     }
     return executor;
@@ -278,9 +338,14 @@ export class ConsumerGroupListener implements PartitionHost {
   /** kafkajs reports only the new assignment: what is gone from the old one was revoked. */
   private async onJoin(memberAssignment: Record<string, number[]>): Promise<void> {
     this.restarts = 0;
+    if (!this.stopping) this.state = 'joined';
+    this.lastError = undefined;
     const next: Assignment = new Map(
       Object.entries(memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]),
     );
+    this.restoreCarriedMarks(next);
+    this.committer.resume();
+    if (this.clusterId === undefined) void this.learnClusterId();
     const revoked = difference(this.assignment, next);
     const assigned = difference(next, this.assignment);
     this.assignment = next;
@@ -313,6 +378,73 @@ export class ConsumerGroupListener implements PartitionHost {
     }
   }
 
+  /**
+   * After a crash, what was processed but not committed is not lost work: for a partition this
+   * member got back, the fetch starts after the last processed message and the mark is committed
+   * with the next commit. Without this the restarted client re-reads everything since the last
+   * commit that reached Kafka. Only on the same cluster: a broker that came back without its
+   * data (a new cluster id) has other messages at those offsets. The partitions are paused within
+   * kafkajs' GROUP_JOIN event, before its first fetch, until that is checked.
+   */
+  private restoreCarriedMarks(assignment: Assignment): void {
+    if (!this.committer.suspended) return;
+    // With what batches still running when the client crashed marked since.
+    const carried = [...this.carried, ...this.committer.forgetAll()].filter(
+      (mark) => assignment.get(mark.topic)?.has(mark.partition) ?? false,
+    );
+    this.carried = [];
+    if (!carried.length) return;
+    for (const mark of carried) this.pausePartition(mark.topic, mark.partition);
+    void this.sameCluster().then((same) => {
+      for (const mark of carried) {
+        // Crashed again meanwhile (a coordinator still loading): the next join takes them.
+        if (same && this.committer.suspended) {
+          this.carried.push(mark);
+          this.resumePartition(mark.topic, mark.partition);
+          continue;
+        }
+        // Still ours: a rebalance while the cluster id was checked may have moved it.
+        const owned = this.assignment.get(mark.topic)?.has(mark.partition) ?? false;
+        if (same && owned) {
+          this.committer.restore(mark);
+          this.seek(mark.topic, mark.partition, mark.next.toString());
+        }
+        this.resumePartition(mark.topic, mark.partition);
+      }
+    });
+  }
+
+  private async learnClusterId(): Promise<void> {
+    this.clusterId ??= await this.describeCluster();
+  }
+
+  /**
+   * Whether the brokers answer with the cluster id they had before the crash. A busy broker that
+   * just started may not answer the first time: a few tries before giving up (the partitions
+   * wait paused meanwhile; giving up means re-reading from the last commit, as before).
+   */
+  private async sameCluster(): Promise<boolean> {
+    if (this.clusterId === undefined) return false;
+    for (let attempt = 1; attempt <= 5 && !this.stopping; attempt++) {
+      const now = await this.describeCluster();
+      if (now !== undefined) return now === this.clusterId;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+    return false;
+  }
+
+  private async describeCluster(): Promise<string | undefined> {
+    const admin = this.deps.clientFactory.create(this.group.name).admin();
+    try {
+      await admin.connect();
+      return (await admin.describeCluster()).clusterId;
+    } catch {
+      return undefined;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   /** A retriable crash: report it, wait our backoff, then let kafkajs restart (unless stopping). */
   private async beforeKafkaRestart(error: Error): Promise<boolean> {
     if (this.stopping) return false;
@@ -335,6 +467,8 @@ export class ConsumerGroupListener implements PartitionHost {
   }
 
   private reportCrash(error: unknown, restart: boolean): void {
+    if (!this.stopping) this.state = 'crashed';
+    this.lastError = error instanceof Error ? error.message : String(error);
     this.deps.monitor.publish('connection.client.crashed', {
       group: this.group.id,
       error,
@@ -366,18 +500,124 @@ export class ConsumerGroupListener implements PartitionHost {
 
   /**
    * A crashed client lost its partitions: their instances are revoked as in a rebalance, and
-   * their marks dropped (committing them later could move back another member's offsets);
-   * the restarted client starts from the committed offsets.
+   * their uncommitted marks are carried to the next group join, where only the partitions this
+   * member gets back restore them (committing the others could move back another member's
+   * offsets). Commits wait meanwhile: kafkajs would drop them silently.
    */
   private async forgetPartitions(): Promise<void> {
     const executors = [...this.executors.values()];
     this.executors.clear();
-    this.committer.forgetAll();
+    this.committer.suspend();
+    this.carried.push(...this.committer.forgetAll());
     this.assignment = new Map();
+    this.polled.clear();
     for (const executor of executors) {
       executor.clearTimers();
       await executor.revoke();
     }
+  }
+
+  /** What this group is doing now: state, assigned partitions, offsets and lag. */
+  snapshot(): ConsumerGroupSnapshot {
+    const partitions: PartitionSnapshot[] = [];
+    for (const [kafkaTopic, assigned] of this.assignment) {
+      for (const partition of [...assigned].sort((a, b) => a - b)) {
+        partitions.push(this.partitionSnapshot(kafkaTopic, partition));
+      }
+    }
+    return {
+      id: this.group.id,
+      name: this.group.name,
+      state: this.state,
+      topics: this.group.routes.map((route) => route.topic),
+      crashes: this.restarts,
+      lastError: this.state === 'crashed' ? this.lastError : undefined,
+      partitions,
+    };
+  }
+
+  private partitionSnapshot(kafkaTopic: string, partition: number): PartitionSnapshot {
+    const key = `${kafkaTopic}:${partition}`;
+    const executor = this.executors.get(key);
+    const polled = this.polled.get(key);
+    const fetched =
+      executor?.highWatermark === undefined ? undefined : BigInt(executor.highWatermark);
+    // High watermarks only grow: the newer of the fetched and the polled one.
+    const high =
+      fetched === undefined
+        ? polled?.high
+        : polled?.high === undefined || fetched > polled.high
+          ? fetched
+          : polled.high;
+    const marked = this.committer.lastMarked(kafkaTopic, partition);
+    const position =
+      marked !== undefined
+        ? marked + 1n
+        : polled?.committed !== undefined && polled.committed >= 0n
+          ? polled.committed
+          : this.startOffset(kafkaTopic, polled);
+    const lag =
+      high === undefined || position === undefined
+        ? undefined
+        : Number(high > position ? high - position : 0n);
+    const backingOffSince = executor?.backingOffSince;
+    const consumingSince = executor?.consumingSince;
+    return {
+      topic: this.deps.topicMapper.incoming(kafkaTopic),
+      kafkaTopic,
+      partition,
+      highWatermark: high?.toString(),
+      markedOffset: marked?.toString(),
+      committedOffset: polled?.committed?.toString(),
+      lag,
+      paused: executor?.paused ?? false,
+      pausedByConsumer: executor?.pausedByConsumer ?? false,
+      backingOffSince: backingOffSince === undefined ? undefined : new Date(backingOffSince),
+      attempt: executor?.attempt ?? 0,
+      consumingSince: consumingSince === undefined ? undefined : new Date(consumingSince),
+    };
+  }
+
+  /** Nothing marked or committed yet: the group starts where the route's initialOffset says. */
+  private startOffset(kafkaTopic: string, polled: PolledOffsets | undefined): bigint | undefined {
+    if (polled?.committed === undefined) return undefined;
+    const route = this.routes.find(this.group.id, kafkaTopic);
+    return route?.initialOffset === 'earliest' ? polled.low : polled.high;
+  }
+
+  /**
+   * Reads the high watermarks and committed offsets of the assigned partitions from the admin
+   * API: a paused partition is not fetched, so its last fetched high watermark goes stale
+   * while messages keep arriving. Two requests per topic and one per group.
+   */
+  async refreshOffsets(admin: Admin): Promise<void> {
+    const topics = [...this.assignment.keys()];
+    if (!topics.length || this.state !== 'joined') return;
+    const [committed, ...highs] = await Promise.all([
+      admin.fetchOffsets({ groupId: this.group.id, topics }),
+      ...topics.map((topic) => admin.fetchTopicOffsets(topic)),
+    ]);
+    const next = new Map<string, PolledOffsets>();
+    topics.forEach((topic, index) => {
+      for (const { partition, high, low } of highs[index]!) {
+        next.set(`${topic}:${partition}`, { high: BigInt(high), low: BigInt(low) });
+      }
+    });
+    for (const { topic, partitions } of committed) {
+      for (const { partition, offset } of partitions) {
+        const entry = next.get(`${topic}:${partition}`);
+        if (entry) entry.committed = BigInt(offset);
+      }
+    }
+    this.polled.clear();
+    for (const [key, offsets] of next) this.polled.set(key, offsets);
+  }
+
+  /** The partitions this member holds now, by route topic. */
+  assignedPartitions(): Record<string, number[]> {
+    const partitions: Record<string, number[]> = {};
+    for (const [topic, set] of this.assignment) partitions[topic] = [...set].sort((a, b) => a - b);
+    return this.toRouteTopics(partitions);
   }
 
   private toRouteTopics(partitions: Record<string, number[]>): Record<string, number[]> {

@@ -3,16 +3,22 @@ import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { isRetriableStartup } from './retriable-startup.js';
+import { explainConnectionFailure } from './connection-failure.js';
 
 /** kafkajs logs through Nest's Logger (context KafkaJS), so one logger configuration rules the whole app. */
 export const nestLogCreator: logCreator = () => {
   const logger = new Logger('KafkaJS');
+  // kafkajs follows a crash with "Restarting the consumer in N ms", which names no error: it is
+  // as quiet as the crash it follows.
+  let quietCrash = false;
   return ({ level, log }: LogEntry) => {
     // No stack: what kafkajs logs here it retries itself; failures that matter reach the monitor
     // as error.occurred and are logged there, with their cause.
     const { message, stack: _stack, ...extra } = log as LogEntry['log'] & { stack?: unknown };
     const text = `${message}${Object.keys(extra).length > 2 ? ` ${JSON.stringify(extra)}` : ''}`;
-    const quiet = isRetriableStartup(`${message} ${String(extra.error ?? '')}`);
+    let quiet = isRetriableStartup(`${message} ${String(extra.error ?? '')}`);
+    if (message.startsWith('Crash:')) quietCrash = quiet;
+    else if (message.startsWith('Restarting the consumer')) quiet = quietCrash;
     if (quiet) logger.debug(text);
     else if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(text);
     else if (level === logLevel.INFO) logger.debug(text);
@@ -39,5 +45,10 @@ export class KafkaClientFactory {
       logLevel: logLevel.WARN,
       logCreator: nestLogCreator,
     });
+  }
+
+  /** A connection failure as an error that says what to fix (SASL, TLS), without secrets. */
+  explainFailure(error: unknown, who: string): unknown {
+    return explainConnectionFailure(error, this.config.kafka, who);
   }
 }

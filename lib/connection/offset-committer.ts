@@ -1,5 +1,6 @@
-import type { Consumer as KafkaConsumer } from 'kafkajs';
+import type { Consumer as KafkaConsumer, ConsumerCommitOffsetsEvent } from 'kafkajs';
 import type { CommitOptions } from '../config/karafka-options.js';
+import { OffsetCommitError } from './connection.error.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
 
@@ -12,6 +13,9 @@ interface Mark {
   next: bigint;
 }
 
+/** A mark kept across a client crash, to be restored if the partition comes back. */
+export type CarriedMark = Readonly<Mark>;
+
 /**
  * Marked offsets of one consumer group, committed to Kafka on an interval, past a threshold of
  * marks, and on demand (revoke, rebalance, shutdown, markAsConsumedSync). Marks only move
@@ -23,6 +27,9 @@ export class OffsetCommitter {
   private marksSinceCommit = 0;
   private timer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
+  /** Offsets the watched kafkajs consumer reported as accepted by the coordinator. */
+  private accepted?: Set<string>;
+  private _suspended = false;
 
   constructor(
     private readonly groupId: string,
@@ -42,6 +49,34 @@ export class OffsetCommitter {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * kafkajs' `commitOffsets` resolves without committing anything when its consumer is not
+   * running (crashed, or restarting after the broker went away), even when the request failed.
+   * Only the coordinator's answer counts: kafkajs reports it with a COMMIT_OFFSETS event.
+   */
+  watch(consumer: KafkaConsumer): void {
+    consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }: ConsumerCommitOffsetsEvent) => {
+      for (const { topic, partitions } of payload.topics)
+        for (const { partition, offset } of partitions)
+          this.accepted?.add(`${topic}:${partition}:${offset}`);
+    });
+    this.accepted = new Set();
+  }
+
+  /** The client crashed: commits wait (marks stay pending) until `resume`. */
+  suspend(): void {
+    this._suspended = true;
+  }
+
+  resume(): void {
+    this._suspended = false;
+  }
+
+  /** True while the client is known to be down (crashed, not yet rejoined). */
+  get suspended(): boolean {
+    return this._suspended;
   }
 
   /** Records that `offset` (a processed message) and everything before it may be committed. */
@@ -67,12 +102,12 @@ export class OffsetCommitter {
    * reported (`consumer.commit.error`) and the marks stay pending for the next commit.
    */
   commit(only?: PartitionFilter): Promise<void> {
-    return this.enqueue(only).catch(() => undefined);
+    return this.enqueue(only, false).catch(() => undefined);
   }
 
   /** Like `commit`, but rejects when Kafka did not take the offsets (markAsConsumedSync). */
   commitOrThrow(only?: PartitionFilter): Promise<void> {
-    return this.enqueue(only);
+    return this.enqueue(only, true);
   }
 
   /** Drops a partition's mark (the partition was revoked, or the client crashed). */
@@ -82,23 +117,40 @@ export class OffsetCommitter {
     this.dirty.delete(key);
   }
 
-  /** Drops every mark: after a crash the partitions may belong to another member. */
-  forgetAll(): void {
+  /**
+   * Drops every mark and returns the ones not known to be committed: after a crash the
+   * partitions may belong to another member, and only those that come back get them again.
+   */
+  forgetAll(): CarriedMark[] {
+    const pending = [...this.dirty].flatMap((key) => this.marks.get(key) ?? []);
     this.marks.clear();
     this.dirty.clear();
     this.marksSinceCommit = 0;
+    return pending;
+  }
+
+  /** Restores a mark carried across a crash: pending again, committed with the next commit. */
+  restore(mark: CarriedMark): void {
+    this.mark(mark.topic, mark.partition, (mark.next - 1n).toString());
   }
 
   /** Serialized, so two commits never race and an older offset never lands after a newer one. */
-  private enqueue(only?: PartitionFilter): Promise<void> {
-    const run = this.committing.then(() => this.commitNow(only));
+  private enqueue(only: PartitionFilter | undefined, required: boolean): Promise<void> {
+    const run = this.committing.then(() => this.commitNow(only, required));
     this.committing = run.catch(() => undefined);
     return run;
   }
 
-  private async commitNow(only?: PartitionFilter): Promise<void> {
+  private async commitNow(only: PartitionFilter | undefined, required: boolean): Promise<void> {
     const consumer = this.consumer();
     if (!consumer || this.dirty.size === 0) return;
+    if (this._suspended) {
+      if (!required) return; // marks wait for the rejoin; nothing to report meanwhile
+      throw new OffsetCommitError(
+        `Consumer group ${this.groupId} cannot commit now: its client lost the connection to ` +
+          'the broker and is reconnecting. The offsets stay marked and are committed once it rejoins.',
+      );
+    }
     const pending = [...this.dirty]
       .map((key) => ({ key, mark: this.marks.get(key) }))
       .filter((entry): entry is { key: string; mark: Mark } => {
@@ -114,7 +166,18 @@ export class OffsetCommitter {
     pending.forEach(({ key }) => this.dirty.delete(key));
     if (!only) this.marksSinceCommit = 0;
     try {
+      this.accepted?.clear();
       await consumer.commitOffsets(offsets);
+      const missing = this.accepted
+        ? offsets.filter((o) => !this.accepted!.has(`${o.topic}:${o.partition}:${o.offset}`))
+        : [];
+      if (missing.length) {
+        throw new OffsetCommitError(
+          `Kafka did not take the offsets of consumer group ${this.groupId} ` +
+            `(${missing.map((o) => `${o.topic}/${o.partition}@${o.offset}`).join(', ')}): ` +
+            'its client stopped (connection lost); they are committed once it rejoins.',
+        );
+      }
     } catch (error) {
       // Pending again, unless the partition was forgotten or marked further meanwhile (then the
       // newer mark is already pending and is what the next commit sends).

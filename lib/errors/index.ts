@@ -3,8 +3,14 @@
 export { KarafkaError } from './karafka.error.js';
 export { KarafkaConfigurationError } from '../config/karafka-configuration.error.js';
 export { KarafkaRoutingError } from '../routing/routing.error.js';
+export { KarafkaEnhancerError } from '../enhancers/enhancer.error.js';
 export { MessageDeserializationError } from '../messages/message-deserialization.error.js';
 export { ResponderDeliveryError, ResponderUsageError } from '../responders/responder.error.js';
+export {
+  KafkaAuthenticationError,
+  KafkaTlsError,
+  OffsetCommitError,
+} from '../connection/connection.error.js';
 export { UnknownEventError } from '../instrumentation/unknown-event.error.js';
 export {
   DeliveryFailedError,
@@ -26,3 +32,4 @@ export {
   ProducerClosedError,
   type MessageLocation,
 } from '../producer/producer.error.js';
+export { SwarmConfigurationError } from '../swarm/swarm.error.js';

@@ -5,6 +5,15 @@ export interface PartitionRef {
   partition: number;
 }
 
+/** One `consume` call, as `consumer.consume` and `consumer.consumed` report it. */
+export interface ConsumeCallInfo extends PartitionRef {
+  count: number;
+  firstOffset: string;
+  lastOffset: string;
+  /** Routes with virtual partitions: the virtual partition (0 .. max-1) that ran the call. */
+  virtualPartition?: number;
+}
+
 /** What `error.occurred` carries in `type`: where the failure happened. */
 export type KarafkaErrorType =
   | 'consumer.consume.error'
@@ -69,10 +78,13 @@ export interface KarafkaEvents {
   /** The kafkajs consumer of a group (re)connected. */
   'connection.client.connected': { group: string };
 
-  /** `consume` is about to run on `count` messages. */
-  'consumer.consume': PartitionRef & { count: number; firstOffset: string; lastOffset: string };
+  /**
+   * `consume` is about to run on `count` messages. `virtualPartition` (0 .. max-1) is set on
+   * routes with virtual partitions: which of them runs the call.
+   */
+  'consumer.consume': ConsumeCallInfo;
   /** `consume` returned without error; `duration` holds its time in ms. */
-  'consumer.consumed': PartitionRef & { count: number; firstOffset: string; lastOffset: string };
+  'consumer.consumed': ConsumeCallInfo;
   /** A failing partition was paused for backoff (`this.pause()` publishes nothing). */
   'consumer.consuming.pause': PartitionRef & { timeout: number; offset: string; attempt: number };
   /** A paused partition resumes, retrying from `offset`. */
@@ -127,6 +139,10 @@ export interface KarafkaEvents {
     topic?: string;
     partition?: number;
     consumer?: string;
+    /** A failed `consume` of a route with virtual partitions: which one failed. */
+    virtualPartition?: number;
+    /** An exception filter handled it: the call counts as done (marked, not retried). */
+    handled?: boolean;
   };
 }
 

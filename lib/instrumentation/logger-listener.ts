@@ -111,6 +111,13 @@ export class LoggerListener implements KarafkaListener {
       payload.topic !== undefined
         ? ` (${payload.group ?? '?'}/${payload.topic}/${payload.partition ?? '?'})`
         : '';
+    if (payload.handled) {
+      // An exception filter took care of it (and logs it if it wants to).
+      this.logger.debug(
+        `${payload.type}${at}, handled by an exception filter: ${describe(payload.error)}`,
+      );
+      return;
+    }
     const stack = payload.error instanceof Error ? payload.error.stack : undefined;
     this.logger.error(`${payload.type}${at}: ${describe(payload.error)}`, stack);
   }

@@ -31,8 +31,13 @@ export abstract class BaseConsumer<T = unknown> {
     await this[STOP_CONSUMING]?.();
   }
 
-  /** Your logic: called with each fetched batch of the partition (`batch: true`) or with one message at a time. Throwing pauses the partition with backoff and retries. */
-  abstract consume(messages: Messages<T>): Promise<void> | void;
+  /**
+   * Your logic: called with each fetched batch of the partition (`batch: true`) or with one
+   * message at a time. Throwing pauses the partition with backoff and retries. Further
+   * parameters are filled by parameter decorators (`@Ctx()`, custom ones; see README "Guards,
+   * interceptors, pipes and filters").
+   */
+  abstract consume(messages: Messages<T>, ...params: unknown[]): Promise<void> | void;
 
   /** Route topic this instance consumes. */
   get topic(): string {
@@ -41,6 +46,15 @@ export abstract class BaseConsumer<T = unknown> {
 
   get partition(): number {
     return this.runtime.partition;
+  }
+
+  /**
+   * With `virtualPartitions`: which virtual partition (0 .. max-1) this instance serves
+   * (undefined without them, and on the instance that runs a batch retried collapsed, in
+   * offset order, after a failure).
+   */
+  get virtualPartition(): number | undefined {
+    return this.runtime.virtualPartition;
   }
 
   /** Consumer group id. */

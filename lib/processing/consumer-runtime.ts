@@ -12,7 +12,11 @@ export interface ConsumerRuntime {
   /** Kafka consumer group id. */
   readonly groupId: string;
   readonly partition: number;
+  /** The virtual partition (0 .. max-1) this instance serves; undefined without them. */
+  readonly virtualPartition?: number;
   readonly producer: Producer;
+  /** Tells the group coordinator this member is alive (kafkajs has no background heartbeat). */
+  heartbeat(): Promise<void>;
   /** Marks the message (and those before it); committed with the next commit. */
   markAsConsumed(message: Message): void;
   /** Marks the message and commits now; rejects when Kafka refuses the commit. */

@@ -8,14 +8,26 @@ import type { PartitionHost, PartitionRef } from './partition-host.js';
  * strategies change it after a failure. Nothing here calls `consume` or marks offsets.
  */
 export class PartitionCoordinator {
-  /** Consecutive failed `consume` calls; reset by a success. */
+  /**
+   * Failed `consume` calls in a row that held the next message to process; reset by a success
+   * (inside a collapsed replay, to the failures of the batch, see `succeeded`).
+   */
   attempt = 0;
   private backingOff = false;
+  /** When the current backoff streak began (epoch ms); cleared by a success. */
+  backingOffSince?: number;
   private consumerPaused = false;
   private resumeTimer?: NodeJS.Timeout;
   private consumerResumeTimer?: NodeJS.Timeout;
-  /** Set after a batch exhausted its retries on a dead-letter route: replay it one by one. */
+  /** Set after a batch failed on a dead-letter route: replay it one by one up to here. */
   private collapseUntil?: bigint;
+  /**
+   * Failed calls that held the whole rest of the collapsed batch when the replay began: where
+   * the count goes back to after a success inside it (the later messages were in those calls).
+   */
+  private collapseAttempts = 0;
+  /** Set after a failure of a route with virtual partitions: replay without splitting. */
+  private inOrderUntil?: bigint;
   private seekTo?: string;
   private consumerSeek = false;
   /** First offset this partition was given since it was assigned. */
@@ -63,9 +75,26 @@ export class PartitionCoordinator {
     return this.collapseUntil !== undefined;
   }
 
-  /** Replay one message at a time up to `lastOffset` (a batch that exhausted its retries). */
+  /**
+   * Replay one message at a time up to `lastOffset` (a failed batch of a dead-letter route),
+   * keeping the failures counted so far: each message of it was in those failed calls.
+   */
   collapse(lastOffset: string): void {
     this.collapseUntil = BigInt(lastOffset);
+    this.collapseAttempts = this.attempt;
+  }
+
+  /**
+   * Virtual partitions stay off (`consume` runs in offset order, as without them) up to
+   * `lastOffset`: a retry after a failure of a split batch, as Karafka's collapse.
+   */
+  collapseInOrder(lastOffset: string): void {
+    this.inOrderUntil = BigInt(lastOffset);
+  }
+
+  /** Whether the next batch must not be split into virtual partitions. */
+  get inOrder(): boolean {
+    return this.inOrderUntil !== undefined || this.collapseUntil !== undefined;
   }
 
   /** The replay ends once the last message of the collapsed batch succeeded. */
@@ -73,10 +102,24 @@ export class PartitionCoordinator {
     if (this.collapseUntil !== undefined && BigInt(offset) >= this.collapseUntil) {
       this.collapseUntil = undefined;
     }
+    if (this.inOrderUntil !== undefined && BigInt(offset) >= this.inOrderUntil) {
+      this.inOrderUntil = undefined;
+    }
   }
 
-  succeeded(): void {
-    this.attempt = 0;
+  /**
+   * A call ending at `lastOffset` succeeded (or its message was moved to the dead letter
+   * topic). Inside a collapsed replay the count goes back to the batch's failures, not to 0:
+   * the messages after `lastOffset` were in those failed calls too, and `maxRetries` counts
+   * every failed call a message was in.
+   */
+  succeeded(lastOffset?: string): void {
+    const inReplay =
+      lastOffset !== undefined &&
+      this.collapseUntil !== undefined &&
+      BigInt(lastOffset) < this.collapseUntil;
+    this.attempt = inReplay ? this.collapseAttempts : 0;
+    this.backingOffSince = undefined;
   }
 
   /** A `consume` call failed: count it and drop the seek it may have asked for. */
@@ -128,6 +171,7 @@ export class PartitionCoordinator {
     const monitor = this.host.monitor;
     const timeout = backoffDelay(this.attempt, this.host.config.pause);
     this.backingOff = true;
+    this.backingOffSince ??= Date.now();
     this.host.pausePartition(this.kafkaTopic, this.ref.partition);
     this.host.seek(this.kafkaTopic, this.ref.partition, retryFrom);
     monitor.publish('consumer.consuming.pause', {

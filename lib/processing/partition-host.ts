@@ -3,6 +3,7 @@ import type { OffsetCommitter } from '../connection/offset-committer.js';
 import type { PartitionRef } from '../instrumentation/karafka-events.js';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { Producer } from '../producer/producer.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
 
 export type { PartitionRef };
 
@@ -19,6 +20,8 @@ export interface PartitionHost {
   readonly config: KarafkaConfig;
   readonly monitor: Monitor;
   readonly producer: Producer;
+  /** Set when tracing is on: the executor runs each `consume` call through it. */
+  readonly tracing?: TracingHooks;
   readonly committer: Pick<OffsetCommitter, 'mark' | 'lastMarked' | 'commitOrThrow'>;
   pausePartition(kafkaTopic: string, partition: number): void;
   resumePartition(kafkaTopic: string, partition: number): void;

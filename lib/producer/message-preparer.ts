@@ -12,8 +12,10 @@ import {
   describe,
   timestampOf,
 } from './message.contract.js';
+import { isThenable } from '../utils/thenable.js';
 import {
   InvalidMessageError,
+  KarafkaProducerError,
   MissingPayloadError,
   PayloadSerializationError,
   type MessageLocation,
@@ -38,7 +40,11 @@ export class MessagePreparer {
     private readonly maxPayloadSize: number,
   ) {}
 
-  prepare(input: ProducerMessage, index?: number): OutgoingMessage {
+  /**
+   * The message to send, or a promise of it when its serializer is async (every check that
+   * does not need the bytes has passed by then; the serializer's failure rejects it).
+   */
+  prepare(input: ProducerMessage, index?: number): OutgoingMessage | Promise<OutgoingMessage> {
     const message = this.middleware.size ? this.middleware.run(input) : input;
     if (message === null || typeof message !== 'object') {
       throw new InvalidMessageError(
@@ -50,32 +56,48 @@ export class MessagePreparer {
     const where: MessageLocation = { topic: message.topic, index };
     const topic = message.topic;
     const kafkaTopic = this.kafkaTopic(topic, where);
-    const value = this.value(message, where);
+    const value = this.value(message, kafkaTopic, where);
     const key = message.key ?? null;
     checkKey(key, where);
     const { partition, partitionKey, headers } = message;
     checkPartition(partition, partitionKey, where);
     if (headers !== undefined) checkHeaders(headers, where);
-    return new OutgoingMessage(
-      topic,
-      kafkaTopic,
-      key,
-      value,
-      headers,
-      message.timestamp === undefined ? undefined : timestampOf(message.timestamp, where),
-      partition,
-      partitionKey,
-    );
+    const timestamp =
+      message.timestamp === undefined ? undefined : timestampOf(message.timestamp, where);
+    const build = (bytes: string | Buffer | null) =>
+      new OutgoingMessage(
+        topic,
+        kafkaTopic,
+        key,
+        bytes,
+        headers,
+        timestamp,
+        partition,
+        partitionKey,
+      );
+    return isThenable(value) ? value.then(build) : build(value);
   }
 
-  /** All or nothing: the first invalid message rejects the whole list. */
-  prepareMany(inputs: readonly ProducerMessage[]): OutgoingMessage[] {
+  /**
+   * All or nothing: the first invalid message rejects the whole list (a promise of the list
+   * when a serializer is async).
+   */
+  prepareMany(inputs: readonly ProducerMessage[]): OutgoingMessage[] | Promise<OutgoingMessage[]> {
     if (!Array.isArray(inputs)) {
       throw new InvalidMessageError(`expected an array of messages, got ${describe(inputs)}`);
     }
-    const prepared = new Array<OutgoingMessage>(inputs.length);
-    for (let i = 0; i < inputs.length; i++) prepared[i] = this.prepare(inputs[i]!, i);
-    return prepared;
+    const prepared = new Array<OutgoingMessage | Promise<OutgoingMessage>>(inputs.length);
+    let pending = false;
+    for (let i = 0; i < inputs.length; i++) {
+      const message = this.prepare(inputs[i]!, i);
+      if (isThenable(message)) {
+        pending = true;
+        // Awaited below; a later sync failure must not leave this one unhandled.
+        message.catch(() => undefined);
+      }
+      prepared[i] = message;
+    }
+    return pending ? Promise.all(prepared) : (prepared as OutgoingMessage[]);
   }
 
   private kafkaTopic(topic: unknown, where: MessageLocation): string {
@@ -91,7 +113,11 @@ export class MessagePreparer {
     return kafkaTopic;
   }
 
-  private value(message: ProducerMessage, where: MessageLocation): string | Buffer | null {
+  private value(
+    message: ProducerMessage,
+    kafkaTopic: string,
+    where: MessageLocation,
+  ): string | Buffer | null | Promise<string | Buffer | null> {
     const payload: unknown = message.payload;
     let value: unknown;
     if (payload === null || typeof payload === 'string' || Buffer.isBuffer(payload)) {
@@ -103,25 +129,67 @@ export class MessagePreparer {
         where,
       );
     } else {
+      const serializer = message.serializer ?? this.serializer;
       try {
-        value = this.serializer.serialize(payload);
+        value = serializer.serialize(payload, {
+          topic: message.topic,
+          kafkaTopic,
+          key: message.key ?? null,
+          headers: message.headers,
+        });
       } catch (error) {
-        throw new PayloadSerializationError(
-          `payload cannot be serialized by ${this.serializer.constructor.name}: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-          where,
+        throw serializationError(serializer, error, where);
+      }
+      if (isThenable(value)) {
+        return Promise.resolve(value).then(
+          (bytes) => this.checkBytes(serializer, bytes, where),
+          (error: unknown) => {
+            throw serializationError(serializer, error, where);
+          },
         );
       }
-      if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
-        throw new PayloadSerializationError(
-          `${this.serializer.constructor.name}.serialize() must return a string, a Buffer or null, ` +
-            `got ${describe(value)}`,
-          where,
-        );
-      }
+      return this.checkBytes(serializer, value, where);
     }
     if (value !== null) checkPayloadSize(value as string | Buffer, this.maxPayloadSize, where);
     return value as string | Buffer | null;
   }
+
+  private checkBytes(
+    serializer: Serializer,
+    value: unknown,
+    where: MessageLocation,
+  ): string | Buffer | null {
+    if (value !== null && typeof value !== 'string' && !Buffer.isBuffer(value)) {
+      throw new PayloadSerializationError(
+        `${nameOf(serializer)}.serialize() must return a string, a Buffer or null, ` +
+          `got ${describe(value)}`,
+        where,
+      );
+    }
+    if (value !== null) checkPayloadSize(value, this.maxPayloadSize, where);
+    return value;
+  }
+}
+
+/**
+ * A serializer's failure, with the serializer's words. A KarafkaProducerError it threw (the
+ * schema registry's, naming subject and field) is kept as it is.
+ */
+function serializationError(
+  serializer: Serializer,
+  error: unknown,
+  where: MessageLocation,
+): KarafkaProducerError {
+  if (error instanceof KarafkaProducerError) return error;
+  return new PayloadSerializationError(
+    `payload cannot be serialized by ${nameOf(serializer)}: ${
+      error instanceof Error ? error.message : String(error)
+    }`,
+    where,
+  );
+}
+
+function nameOf(serializer: Serializer): string {
+  const name = (serializer as { constructor?: { name?: string } }).constructor?.name;
+  return name && name !== 'Object' ? name : 'the serializer';
 }

@@ -12,13 +12,15 @@ export class OutgoingMessage implements KafkaJsMessage {
   partition: number | undefined;
   readonly key: string | Buffer | null;
   readonly value: string | Buffer | null;
-  readonly headers: IHeaders | undefined;
+  /** Replaced (never mutated) by tracing to carry the trace context; the user's object stays as it was. */
+  headers: IHeaders | undefined;
   readonly timestamp: string | undefined;
   readonly #routeTopic: string;
   readonly #kafkaTopic: string;
   readonly #partitionKey: string | undefined;
   #offset = '-1';
   #deliveredAt = '-1';
+  #endSpan: ((error?: unknown) => void) | undefined;
 
   constructor(
     routeTopic: string,
@@ -58,6 +60,19 @@ export class OutgoingMessage implements KafkaJsMessage {
   delivered(offset: string, timestamp: string): void {
     this.#offset = offset;
     this.#deliveredAt = timestamp;
+  }
+
+  /** Tracing: what ends this message's publish span once its delivery settled. */
+  traced(end: ((error?: unknown) => void) | undefined): void {
+    this.#endSpan = end;
+  }
+
+  /** Ends the publish span, if traced (once). */
+  settled(error?: unknown): void {
+    const end = this.#endSpan;
+    if (!end) return;
+    this.#endSpan = undefined;
+    end(error);
   }
 
   report(): DeliveryReport {

@@ -22,6 +22,8 @@ export class ProducerConnection {
   constructor(
     private readonly kafka: () => Kafka,
     private readonly settings: ProducerConnectionSettings,
+    /** Turns a failed connect into an error that says what to fix (SASL, TLS). */
+    private readonly explain: (error: unknown) => unknown = (error) => error,
     /** Set for a transactional producer: every send then goes through a transaction. */
     readonly transactionalId?: string,
   ) {}
@@ -85,7 +87,11 @@ export class ProducerConnection {
       retry: { retries },
       allowAutoTopicCreation: true,
     });
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      throw this.explain(error);
+    }
     if (transactionalId !== undefined) {
       // kafkajs claims the transactional id on its first transaction: claim it now, so that
       // connect() fences an older producer with this id and waits for its open transaction.

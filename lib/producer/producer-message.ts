@@ -1,3 +1,4 @@
+import type { Serializer } from '../serialization/serialization.interfaces.js';
 import type { Acks, CompressionName } from '../config/karafka-options.js';
 
 /** What a message's payload can be. Objects go through the serializer (JSON by default). */
@@ -23,6 +24,11 @@ export interface ProducerMessage {
   headers?: Record<string, string | Buffer>;
   /** Create time: a Date, epoch milliseconds, or a date string. Default: when it is sent. */
   timestamp?: Date | number | string;
+  /**
+   * Serializer of this message's payload (e.g. a schema registry serializer). Default: the
+   * module's (JSON). Strings, Buffers and `null` are sent as they are, whatever it says.
+   */
+  serializer?: Serializer;
 }
 
 /** Where a message landed, once the broker acknowledged it. */

@@ -1,19 +1,22 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
 import { Monitor } from '../instrumentation/monitor.js';
-import { KARAFKA_CONFIG, KARAFKA_SERIALIZER } from '../karafka.constants.js';
+import { KARAFKA_CONFIG, KARAFKA_SERIALIZER, KARAFKA_TRACING } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import type { Serializer } from '../serialization/serialization.interfaces.js';
-import { AsyncDeliveryHandle, type AsyncBatch } from './async-batch.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
+import type { AsyncBatch } from './async-batch.js';
 import { AsyncQueue } from './async-queue.js';
 import { groupByTopic, recordDelivery } from './delivery.js';
 import { MessagePreparer } from './message-preparer.js';
 import { ProducerMiddlewareChain } from './middleware.js';
 import type { OutgoingMessage } from './outgoing-message.js';
 import { ProducerConnection } from './producer-connection.js';
+import { LaneDeliveryHandle, SerializationLane } from './serialization-lane.js';
+import { isThenable } from '../utils/thenable.js';
 import type {
   DeliveryHandle,
   DeliveryReport,
@@ -27,7 +30,7 @@ import {
   NotTransactionalError,
 } from './producer.error.js';
 import type { Transaction } from './transaction.js';
-import { TransactionRunner } from './transaction-runner.js';
+import { TransactionRunner, type ActiveTransaction } from './transaction-runner.js';
 
 /**
  * kafkajs groups each request's messages per partition with a copy per message (quadratic in
@@ -38,17 +41,25 @@ const MAX_MESSAGES_PER_REQUEST = 1_000;
 /** Background batches in flight at once per variant (1 when idempotent, to keep its guarantees). */
 const MAX_IN_FLIGHT = 5;
 
-/** What the Producer and its variants share: one connection, middleware, validation, monitor. */
-interface SharedState {
-  readonly connection: ProducerConnection;
-  /** Set when the connection is transactional. */
-  readonly transactions?: TransactionRunner;
+/** What a producer is built from; `transactional(id)` builds its forks from the same parts. */
+interface ProducerParts {
   readonly kafka: () => Kafka;
+  /** Turns a failed connect into an error that says what to fix (SASL, TLS). */
+  readonly explain: (error: unknown) => unknown;
   readonly topicMapper: TopicMapper;
   readonly preparer: MessagePreparer;
   readonly middleware: ProducerMiddlewareChain;
   readonly monitor: Monitor;
   readonly config: KarafkaConfig['producer'];
+  /** Set when tracing is on: every message gets a publish span and carries its context. */
+  readonly tracing?: TracingHooks;
+}
+
+/** What the Producer and its variants share: one connection, middleware, validation, monitor. */
+interface SharedState extends ProducerParts {
+  readonly connection: ProducerConnection;
+  /** Set when the connection is transactional. */
+  readonly transactions?: TransactionRunner;
   readonly variants: Map<string, Producer>;
   /** Transactional producers made with `transactional(id)`: closed with this one. */
   readonly transactionalForks: Set<Producer>;
@@ -75,7 +86,8 @@ export class Producer implements OnApplicationShutdown {
   private shared!: SharedState;
   private settings!: SendSettings;
   private queue!: AsyncQueue;
-  private buffered!: OutgoingMessage[];
+  private buffered!: Array<OutgoingMessage | Promise<OutgoingMessage>>;
+  private lane!: SerializationLane;
 
   constructor(
     @Inject(KARAFKA_CONFIG) config: KarafkaConfig,
@@ -83,20 +95,27 @@ export class Producer implements OnApplicationShutdown {
     topicMapper: TopicMapper,
     @Inject(KARAFKA_SERIALIZER) serializer: Serializer,
     clientFactory: KafkaClientFactory,
+    @Optional() @Inject(KARAFKA_TRACING) tracing?: TracingHooks,
   ) {
     const producerConfig = config.producer;
     const middleware = new ProducerMiddlewareChain();
-    const kafka = () => clientFactory.create('producer');
-    this.attach(
-      sharedState(
-        kafka,
-        producerConfig,
-        new MessagePreparer(middleware, topicMapper, serializer, producerConfig.maxPayloadSize),
+    const parts: ProducerParts = {
+      kafka: () => clientFactory.create('producer'),
+      explain: (error) => clientFactory.explainFailure(error, 'The producer'),
+      topicMapper,
+      preparer: new MessagePreparer(
         middleware,
-        monitor,
         topicMapper,
-        producerConfig.transactionalId,
+        serializer,
+        producerConfig.maxPayloadSize,
       ),
+      middleware,
+      monitor,
+      config: producerConfig,
+      tracing,
+    };
+    this.attach(
+      sharedState(parts, producerConfig.transactionalId),
       producerConfig.transactionalId !== undefined
         ? transactionalSettings(producerConfig)
         : sendSettings(producerConfig, {}, producerConfig.idempotent),
@@ -140,26 +159,18 @@ export class Producer implements OnApplicationShutdown {
 
   /**
    * A transactional producer with its own kafkajs producer and this one's middleware, topic
-   * mapper, serializer and monitor; closed with this one (or on its own `close()`). Exactly-once
-   * routes use one per input partition; apps may use it for a consume-transform-produce loop
-   * of their own. Ids must be unique per running instance: a newer producer fences an older one.
+   * mapper, serializer, tracing and monitor; closed with this one (or on its own `close()`).
+   * Exactly-once routes use one per input partition; apps may use it for a
+   * consume-transform-produce loop of their own. Ids must be unique per running instance: a
+   * newer producer fences an older one.
    */
   transactional(transactionalId: string): Producer {
     this.shared.connection.assertOpen();
-    const { kafka, config, preparer, middleware, monitor, topicMapper } = this.shared;
     const fork = Object.create(Producer.prototype) as Producer;
-    const shared = sharedState(
-      kafka,
-      config,
-      preparer,
-      middleware,
-      monitor,
-      topicMapper,
-      transactionalId,
-    );
+    const shared = sharedState(this.shared, transactionalId);
     const forks = this.shared.transactionalForks;
     shared.onClosed = () => forks.delete(fork);
-    fork.attach(shared, transactionalSettings(config));
+    fork.attach(shared, transactionalSettings(this.shared.config));
     forks.add(fork);
     return fork;
   }
@@ -183,9 +194,9 @@ export class Producer implements OnApplicationShutdown {
     return this.buffered.length;
   }
 
-  /** Messages of `produceAsync` not acknowledged yet (queued or in flight). */
+  /** Messages of `produceAsync` not acknowledged yet (being serialized, queued or in flight). */
   get pendingAsync(): number {
-    return this.queue.pending;
+    return this.queue.pending + this.lane.pending;
   }
 
   /** Whether the producer was closed (or is closing): it accepts no more messages. */
@@ -202,7 +213,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends one message; resolves with its report once the broker acknowledged it. */
   async produceSync(message: ProducerMessage): Promise<DeliveryReport> {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepare(message);
+    const outgoing = await this.traced(this.shared.preparer.prepare(message));
     const started = performance.now();
     const [report] = await this.sendNow([outgoing], 'producer.produce_sync.error');
     const { monitor } = this.shared;
@@ -219,7 +230,7 @@ export class Producer implements OnApplicationShutdown {
   /** Sends messages (to any topics) in one request; all are validated before any is sent. */
   async produceManySync(messages: readonly ProducerMessage[]): Promise<DeliveryReport[]> {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
+    const outgoing = await this.tracedMany(this.shared.preparer.prepareMany(messages));
     if (outgoing.length === 0) return [];
     const started = performance.now();
     const reports = await this.sendNow(outgoing, 'producer.produce_sync.error');
@@ -236,47 +247,81 @@ export class Producer implements OnApplicationShutdown {
 
   /**
    * Queues a message and returns at once; it is sent with the next background batch.
-   * Throws (synchronously) when the message is invalid or the producer is closed.
+   * Throws (synchronously) when the message is invalid or the producer is closed. With an
+   * async serializer it still returns at once: a serialization failure then rejects the
+   * handle's report and is published as `error.occurred` (`producer.produce_async.error`).
    */
   produceAsync(message: ProducerMessage): DeliveryHandle {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepare(message);
+    const outgoing = this.traced(this.shared.preparer.prepare(message));
     const active = this.shared.transactions?.current();
-    const handle = active
-      ? (active.deferred.messages.push(outgoing),
-        new AsyncDeliveryHandle(active.deferred, outgoing))
-      : this.queue.push(outgoing);
-    const { monitor } = this.shared;
-    if (monitor.hasListeners('message.produced_async')) {
-      monitor.publish('message.produced_async', { message: info(outgoing) });
+    if (active) {
+      const single = isThenable(outgoing) ? outgoing.then((ready) => [ready]) : [outgoing];
+      return this.hold(active, single, 1, 'message.produced_async')[0]!;
     }
-    return handle;
+    if (isThenable(outgoing) || this.lane.busy) {
+      const handle = new LaneDeliveryHandle();
+      this.lane.add(
+        outgoing,
+        1,
+        (ready) => handle.follow(this.enqueueAsync([ready], 'message.produced_async')[0]!),
+        (error) => {
+          handle.fail(error);
+          this.serializationFailed(error, message.topic);
+        },
+      );
+      return handle;
+    }
+    return this.enqueueAsync([outgoing], 'message.produced_async')[0]!;
   }
 
   /** Queues messages (all validated first); returns one handle per message, in order. */
   produceManyAsync(messages: readonly ProducerMessage[]): DeliveryHandle[] {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
-    const handles = this.enqueue(outgoing);
-    const { monitor } = this.shared;
-    if (outgoing.length && monitor.hasListeners('messages.produced_async')) {
-      monitor.publish('messages.produced_async', { messages: outgoing.map(info) });
+    const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
+    const active = this.shared.transactions?.current();
+    if (active) return this.hold(active, outgoing, messages.length, 'messages.produced_async');
+    if (isThenable(outgoing) || this.lane.busy) {
+      const handles = messages.map(() => new LaneDeliveryHandle());
+      this.lane.add(
+        outgoing,
+        handles.length,
+        (ready) =>
+          this.enqueueAsync(ready, 'messages.produced_async').forEach((queued, i) =>
+            handles[i]!.follow(queued),
+          ),
+        (error) => {
+          for (const handle of handles) handle.fail(error);
+          this.serializationFailed(error);
+        },
+      );
+      return handles;
     }
-    return handles;
+    return this.enqueueAsync(outgoing, 'messages.produced_async');
   }
 
-  /** Validates and collects a message without sending it. Returns how many are buffered. */
+  /**
+   * Validates and collects a message without sending it. Returns how many are buffered. With
+   * an async serializer its serialization failure surfaces when the buffer is flushed.
+   */
   buffer(message: ProducerMessage): number {
     this.shared.connection.assertOpen();
-    this.buffered.push(this.shared.preparer.prepare(message));
+    this.buffered.push(pendingSafe(this.traced(this.shared.preparer.prepare(message))));
     return this.buffered.length;
   }
 
   /** Validates and collects messages (all or none). Returns how many are buffered. */
   bufferMany(messages: readonly ProducerMessage[]): number {
     this.shared.connection.assertOpen();
-    const outgoing = this.shared.preparer.prepareMany(messages);
-    for (const message of outgoing) this.buffered.push(message);
+    const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
+    if (isThenable(outgoing)) {
+      // Keeps the all-or-nothing rule: one failure fails every message of the call at flush.
+      for (let i = 0; i < messages.length; i++) {
+        this.buffered.push(pendingSafe(outgoing.then((list) => list[i]!)));
+      }
+    } else {
+      for (const message of outgoing) this.buffered.push(message);
+    }
     return this.buffered.length;
   }
 
@@ -286,7 +331,7 @@ export class Producer implements OnApplicationShutdown {
    */
   async flushSync(): Promise<DeliveryReport[]> {
     this.shared.connection.assertOpen();
-    const messages = this.takeBuffer();
+    const messages = await settleAll(this.takeBuffer());
     if (messages.length === 0) return [];
     const started = performance.now();
     const reports = await this.sendNow(messages, 'producer.flush.error');
@@ -304,7 +349,26 @@ export class Producer implements OnApplicationShutdown {
   /** Hands the buffered messages to the background queue; returns their handles. */
   flushAsync(): DeliveryHandle[] {
     this.shared.connection.assertOpen();
-    const messages = this.takeBuffer();
+    const taken = this.takeBuffer();
+    const active = this.shared.transactions?.current();
+    if (active) return this.hold(active, settleAll(taken), taken.length, 'buffer.flushed_async');
+    if (this.lane.busy || taken.some(isThenable)) {
+      const handles = taken.map(() => new LaneDeliveryHandle());
+      this.lane.add(
+        settleAll(taken),
+        handles.length,
+        (ready) => {
+          this.enqueue(ready).forEach((queued, i) => handles[i]!.follow(queued));
+          this.publishFlushedAsync(ready);
+        },
+        (error) => {
+          for (const handle of handles) handle.fail(error);
+          this.serializationFailed(error);
+        },
+      );
+      return handles;
+    }
+    const messages = taken as OutgoingMessage[];
     const handles = this.enqueue(messages);
     const { monitor } = this.shared;
     if (messages.length && monitor.hasListeners('buffer.flushed_async')) {
@@ -348,6 +412,7 @@ export class Producer implements OnApplicationShutdown {
     this.shared = shared;
     this.settings = settings;
     this.buffered = [];
+    this.lane = new SerializationLane();
     this.queue = new AsyncQueue({
       lingerMs: shared.config.lingerMs,
       batchSize: Math.min(shared.config.batchSize, MAX_MESSAGES_PER_REQUEST),
@@ -357,23 +422,97 @@ export class Producer implements OnApplicationShutdown {
     shared.variants.set(settings.key, this);
   }
 
-  private takeBuffer(): OutgoingMessage[] {
+  /**
+   * Tracing on: the message's publish span starts where the app produced it (its context is the
+   * parent). A message whose serializer is async is traced once serialized, in the same async
+   * context (OpenTelemetry's context follows the promise).
+   */
+  private traced(
+    message: OutgoingMessage | Promise<OutgoingMessage>,
+  ): OutgoingMessage | Promise<OutgoingMessage> {
+    if (!this.shared.tracing) return message;
+    return isThenable(message) ? message.then((ready) => this.trace(ready)) : this.trace(message);
+  }
+
+  private tracedMany(
+    messages: OutgoingMessage[] | Promise<OutgoingMessage[]>,
+  ): OutgoingMessage[] | Promise<OutgoingMessage[]> {
+    if (!this.shared.tracing) return messages;
+    const traceAll = (ready: OutgoingMessage[]) => {
+      for (const message of ready) this.trace(message);
+      return ready;
+    };
+    return isThenable(messages) ? messages.then(traceAll) : traceAll(messages);
+  }
+
+  private trace(message: OutgoingMessage): OutgoingMessage {
+    const tracing = this.shared.tracing;
+    if (tracing) message.traced(tracing.startPublish(message));
+    return message;
+  }
+
+  private takeBuffer(): Array<OutgoingMessage | Promise<OutgoingMessage>> {
     const messages = this.buffered;
     this.buffered = [];
     return messages;
   }
 
-  /** Into the background queue, or, inside a transaction, held for its commit. */
+  /** Queues prepared messages and publishes the produced_async event. */
+  private enqueueAsync(
+    outgoing: readonly OutgoingMessage[],
+    event: 'message.produced_async' | 'messages.produced_async',
+  ): DeliveryHandle[] {
+    const handles = this.enqueue(outgoing);
+    const { monitor } = this.shared;
+    if (outgoing.length && monitor.hasListeners(event)) {
+      if (event === 'message.produced_async') {
+        monitor.publish(event, { message: info(outgoing[0]!) });
+      } else {
+        monitor.publish(event, { messages: outgoing.map(info) });
+      }
+    }
+    return handles;
+  }
+
+  private publishFlushedAsync(messages: readonly OutgoingMessage[]): void {
+    const { monitor } = this.shared;
+    if (messages.length && monitor.hasListeners('buffer.flushed_async')) {
+      monitor.publish('buffer.flushed_async', { messages: messages.map(info) });
+    }
+  }
+
+  /**
+   * Async sends inside a transaction are held for its commit (in call order, also when their
+   * serializer is async); the event is published once they are serialized.
+   */
+  private hold(
+    active: ActiveTransaction,
+    outgoing: OutgoingMessage[] | PromiseLike<OutgoingMessage[]>,
+    count: number,
+    event: 'message.produced_async' | 'messages.produced_async' | 'buffer.flushed_async',
+  ): DeliveryHandle[] {
+    return active.hold(outgoing, count, (ready) => {
+      const { monitor } = this.shared;
+      if (!ready.length || !monitor.hasListeners(event)) return;
+      if (event === 'message.produced_async') {
+        monitor.publish(event, { message: info(ready[0]!) });
+      } else {
+        monitor.publish(event, { messages: ready.map(info) });
+      }
+    });
+  }
+
+  /** An async serializer failed after `produceAsync` returned: nobody else would hear of it. */
+  private serializationFailed(error: unknown, topic?: unknown): void {
+    this.shared.monitor.publish('error.occurred', {
+      type: 'producer.produce_async.error',
+      error,
+      ...(typeof topic === 'string' ? { topic } : {}),
+    });
+  }
+
   private enqueue(messages: readonly OutgoingMessage[]): DeliveryHandle[] {
     const handles = new Array<DeliveryHandle>(messages.length);
-    const active = this.shared.transactions?.current();
-    if (active) {
-      for (let i = 0; i < messages.length; i++) {
-        active.deferred.messages.push(messages[i]!);
-        handles[i] = new AsyncDeliveryHandle(active.deferred, messages[i]!);
-      }
-      return handles;
-    }
     for (let i = 0; i < messages.length; i++) handles[i] = this.queue.push(messages[i]!);
     return handles;
   }
@@ -399,11 +538,13 @@ export class Producer implements OnApplicationShutdown {
     const topicMessages = groupByTopic(messages);
     const { connection, monitor } = this.shared;
     const sentAt = Date.now();
+    const started = performance.now();
     let response: RecordMetadata[];
     try {
       response = await connection.track(this.send(topicMessages));
     } catch (error) {
       const failure = deliveryError(error, messages);
+      if (this.shared.tracing) for (const message of messages) message.settled(failure);
       monitor.publish('error.occurred', {
         type: errorType,
         error: failure,
@@ -413,22 +554,27 @@ export class Producer implements OnApplicationShutdown {
     }
     recordDelivery(topicMessages, response, sentAt);
     const reports = messages.map((message) => message.report());
+    if (this.shared.tracing) for (const message of messages) message.settled();
     if (monitor.hasListeners('message.acknowledged')) {
-      for (const report of reports) monitor.publish('message.acknowledged', { report });
+      const latency = performance.now() - started;
+      for (const report of reports) monitor.publish('message.acknowledged', { report }, latency);
     }
     return reports;
   }
 
   /** The background queue's sender: settles the batch, never rejects. */
   private async sendBatch(batch: AsyncBatch): Promise<void> {
-    const { monitor } = this.shared;
+    const { monitor, tracing } = this.shared;
+    let started: number;
     try {
       const sentAt = Date.now();
+      started = performance.now();
       const response = await this.send(batch.toTopicMessages());
       batch.succeed(response, sentAt);
     } catch (error) {
       const failure = deliveryError(error, batch.messages);
       batch.fail(failure);
+      if (tracing) for (const message of batch.messages) message.settled(failure);
       monitor.publish('error.occurred', {
         type: 'producer.produce_async.error',
         error: failure,
@@ -436,8 +582,15 @@ export class Producer implements OnApplicationShutdown {
       });
       return;
     }
+    if (tracing) {
+      batch.reports(); // records the offsets the spans report
+      for (const message of batch.messages) message.settled();
+    }
     if (monitor.hasListeners('message.acknowledged')) {
-      for (const report of batch.reports()) monitor.publish('message.acknowledged', { report });
+      const latency = performance.now() - started;
+      for (const report of batch.reports()) {
+        monitor.publish('message.acknowledged', { report }, latency);
+      }
     }
   }
 
@@ -447,9 +600,19 @@ export class Producer implements OnApplicationShutdown {
     await Promise.all([...transactionalForks].map((fork) => fork.close()));
     let pending = 0;
     for (const variant of variants.values()) {
-      pending += variant.queue.pending + variant.buffered.length;
+      pending += variant.queue.pending + variant.lane.pending + variant.buffered.length;
+    }
+    // Messages still being serialized join their queue first, in order.
+    await Promise.all([...variants.values()].map((variant) => variant.lane.drain()));
+    for (const variant of variants.values()) {
       // Buffered messages go out like flushAsync: nothing collected is lost on shutdown.
-      variant.enqueue(variant.takeBuffer());
+      const buffered = await Promise.allSettled(variant.takeBuffer());
+      variant.enqueue(
+        buffered.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : [])),
+      );
+      for (const outcome of buffered) {
+        if (outcome.status === 'rejected') variant.serializationFailed(outcome.reason);
+      }
     }
     await Promise.all([...variants.values()].map((variant) => variant.queue.drain()));
     try {
@@ -462,17 +625,18 @@ export class Producer implements OnApplicationShutdown {
   }
 }
 
-function sharedState(
-  kafka: () => Kafka,
-  config: KarafkaConfig['producer'],
-  preparer: MessagePreparer,
-  middleware: ProducerMiddlewareChain,
-  monitor: Monitor,
-  topicMapper: TopicMapper,
-  transactionalId: string | undefined,
-): SharedState {
-  const connection = new ProducerConnection(kafka, config, transactionalId);
+function sharedState(parts: ProducerParts, transactionalId: string | undefined): SharedState {
+  const { kafka, explain, config, monitor, topicMapper } = parts;
+  const connection = new ProducerConnection(kafka, config, explain, transactionalId);
   return {
+    kafka,
+    explain,
+    topicMapper,
+    preparer: parts.preparer,
+    middleware: parts.middleware,
+    monitor,
+    config,
+    tracing: parts.tracing,
     connection,
     transactions:
       transactionalId === undefined
@@ -484,12 +648,6 @@ function sharedState(
             topicMapper,
             transactionalSettings(config).codec,
           ),
-    kafka,
-    topicMapper,
-    preparer,
-    middleware,
-    monitor,
-    config,
     variants: new Map(),
     transactionalForks: new Set(),
   };
@@ -515,4 +673,17 @@ function singleTopic(messages: readonly OutgoingMessage[]): { topic?: string } {
   return topic !== undefined && messages.every((message) => message.routeTopic === topic)
     ? { topic }
     : {};
+}
+
+/** A promise kept for later: its rejection is handled where it is awaited, not unhandled now. */
+function pendingSafe<T>(value: T | Promise<T>): T | Promise<T> {
+  if (isThenable(value)) value.catch(() => undefined);
+  return value;
+}
+
+/** The buffered messages, waiting for those still being serialized; the first failure rejects. */
+function settleAll(
+  messages: Array<OutgoingMessage | Promise<OutgoingMessage>>,
+): OutgoingMessage[] | Promise<OutgoingMessage[]> {
+  return messages.some(isThenable) ? Promise.all(messages) : (messages as OutgoingMessage[]);
 }

@@ -2,19 +2,27 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RecordMetadata, TopicMessages, Transaction as KafkaJsTransaction } from 'kafkajs';
 import type { Monitor } from '../instrumentation/monitor.js';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
-import { AsyncBatch } from './async-batch.js';
+import { isThenable } from '../utils/thenable.js';
+import { AsyncBatch, AsyncDeliveryHandle } from './async-batch.js';
+import type { OutgoingMessage } from './outgoing-message.js';
 import type { ProducerConnection } from './producer-connection.js';
 import {
   KarafkaProducerError,
   ProducerFencedError,
   TransactionFailedError,
 } from './producer.error.js';
+import type { DeliveryHandle } from './producer-message.js';
+import { LaneDeliveryHandle, SerializationLane } from './serialization-lane.js';
 import type { TransactionOffsets } from './transaction.js';
 
 /** The transaction a callback runs in: sends and offsets go through it. */
 export class ActiveTransaction {
   /** `produceAsync` inside the transaction: sent right before the commit. */
   readonly deferred = new AsyncBatch();
+  /** Held messages whose async serializer has not finished: the commit waits for them. */
+  private readonly lane = new SerializationLane();
+  /** A held message that could not be serialized: the transaction must not commit without it. */
+  private serializationFailure?: { error: unknown };
 
   constructor(
     private readonly kafka: KafkaJsTransaction,
@@ -36,13 +44,54 @@ export class ActiveTransaction {
     });
   }
 
+  /**
+   * Holds async sends for the commit, in call order. `ready` runs once they are serialized;
+   * a serialization failure fails their handles and, at commit, the whole transaction.
+   */
+  hold(
+    prepared: OutgoingMessage[] | PromiseLike<OutgoingMessage[]>,
+    count: number,
+    ready: (messages: OutgoingMessage[]) => void,
+  ): DeliveryHandle[] {
+    if (!isThenable(prepared) && !this.lane.busy) {
+      ready(prepared);
+      return prepared.map((message) => this.defer(message));
+    }
+    const handles = Array.from({ length: count }, () => new LaneDeliveryHandle());
+    this.lane.add(
+      prepared,
+      count,
+      (messages) => {
+        messages.forEach((message, i) => handles[i]!.follow(this.defer(message)));
+        ready(messages);
+      },
+      (error) => {
+        this.serializationFailure ??= { error };
+        for (const handle of handles) handle.fail(error);
+      },
+    );
+    return handles;
+  }
+
   /** Sends what `produceAsync` held back, then commits. */
   async commit(compression: number): Promise<void> {
+    await this.lane.drain();
+    if (this.serializationFailure) throw this.serializationFailure.error;
     if (this.deferred.size) {
       const sentAt = Date.now();
       this.deferred.succeed(await this.send(this.deferred.toTopicMessages(), compression), sentAt);
     }
     await this.kafka.commit();
+  }
+
+  /** Tracing: the held messages' publish spans end with the transaction. */
+  settled(error?: unknown): void {
+    for (const message of this.deferred.messages) message.settled(error);
+  }
+
+  private defer(message: OutgoingMessage): DeliveryHandle {
+    this.deferred.messages.push(message);
+    return new AsyncDeliveryHandle(this.deferred, message);
   }
 
   /** Aborts when still open; resolves false when Kafka did not take the abort. */
@@ -111,6 +160,7 @@ export class TransactionRunner {
       const failure = step === 'commit' || isFenced(error) ? await this.failed(error, step) : error;
       if (!isFenced(error) && !(await active.abort())) await this.connection.reset();
       active.deferred.fail(failure);
+      active.settled(failure);
       monitor.publish(
         'transaction.aborted',
         { transactionalId, error: failure },
@@ -118,6 +168,7 @@ export class TransactionRunner {
       );
       throw failure;
     }
+    active.settled();
     monitor.publish('transaction.committed', { transactionalId }, performance.now() - started);
     return result;
   }

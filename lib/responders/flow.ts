@@ -15,6 +15,8 @@ export interface FlowEntry {
   group: string;
   consumer: string;
   responders: FlowResponder[];
+  /** Set for a Nest handler: `@EventPattern` or `@MessagePattern` (which replies to the caller). */
+  pattern?: '@EventPattern' | '@MessagePattern';
 }
 
 /** Narrowest `topic:` column: keeps Karafka's layout for short names. */
@@ -35,6 +37,9 @@ export function flowEntries(routes: readonly Route[]): FlowEntry[] {
       topic: route.topic,
       group: route.group,
       consumer: route.consumerClass.name,
+      ...(route.pattern && {
+        pattern: route.pattern.kind === 'event' ? '@EventPattern' : '@MessagePattern',
+      }),
       responders: [...route.responders]
         .sort((a, b) => compare(a.topic, b.topic))
         .map(({ topic, required, multiple }) => ({
@@ -55,6 +60,8 @@ export function flowEntries(routes: readonly Route[]): FlowEntry[] {
  * pings => (nothing)
  * ```
  * A topic routed in several consumer groups is shown once per group, with the group named.
+ * Nest pattern handlers are marked (`orders => (nothing)  [@EventPattern OrdersController.onOrder]`);
+ * a `@MessagePattern` replies to the topic each request names.
  */
 export function describeFlow(routes: readonly Route[]): string {
   const entries = flowEntries(routes);
@@ -64,6 +71,12 @@ export function describeFlow(routes: readonly Route[]): string {
   for (const entry of entries) {
     const name =
       topicCounts.get(entry.topic)! > 1 ? `${entry.topic} (group ${entry.group})` : entry.topic;
+    if (entry.pattern) {
+      const target =
+        entry.pattern === '@MessagePattern' ? "the request's kafka_replyTopic" : '(nothing)';
+      lines.push(`${name} => ${target}  [${entry.pattern} ${entry.consumer}]`);
+      continue;
+    }
     if (entry.responders.length === 0) {
       lines.push(`${name} => (nothing)`);
       continue;

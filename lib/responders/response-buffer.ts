@@ -93,11 +93,29 @@ export class ResponseBuffer {
     ref: PartitionRef,
   ): Promise<void> {
     this.validate(route);
+    await this.send(producer, route, monitor, ref);
+  }
+
+  /**
+   * The responses of several `consume` calls, each validated already (virtual partitions:
+   * every group's call is checked on its own, all are delivered together with `send`).
+   */
+  static concat(buffers: readonly ResponseBuffer[]): ResponseBuffer {
+    const all = new ResponseBuffer();
+    for (const buffer of buffers) all.responses.push(...buffer.responses);
+    return all;
+  }
+
+  /** `deliver` without the usage check, for responses validated per call (see `concat`). */
+  async send(producer: Producer, route: Route, monitor: Monitor, ref: PartitionRef): Promise<void> {
     if (this.responses.length === 0) return;
     const consumer = route.consumerClass.name;
     const declared = new Map(route.responders.map((responder) => [responder.topic, responder]));
-    const messages = this.responses.map((response) =>
-      toMessage(response, declared.get(response.topic)!, consumer),
+    // Serializers may be async (a schema registry): all are awaited before anything is sent.
+    const messages = await Promise.all(
+      this.responses.map((response) =>
+        toMessage(response, declared.get(response.topic)!, consumer),
+      ),
     );
     try {
       await producer.produceManySync(messages);
@@ -112,14 +130,20 @@ export class ResponseBuffer {
   }
 }
 
-function toMessage(
+async function toMessage(
   response: BufferedResponse,
   responder: ResolvedResponder,
   consumer: string,
-): ProducerMessage {
+): Promise<ProducerMessage> {
+  const options = response.options ?? {};
   let payload: string | Buffer | null;
   try {
-    payload = responder.serializer.serialize(response.payload);
+    payload = await responder.serializer.serialize(response.payload, {
+      topic: response.topic,
+      kafkaTopic: responder.kafkaTopic ?? response.topic,
+      key: options.key ?? null,
+      headers: options.headers,
+    });
   } catch (error) {
     throw new ResponderDeliveryError(
       consumer,
@@ -127,7 +151,6 @@ function toMessage(
       error,
     );
   }
-  const options = response.options ?? {};
   const message: ProducerMessage = { topic: response.topic, payload };
   if (options.key !== undefined) message.key = options.key;
   if (options.headers !== undefined) message.headers = options.headers;

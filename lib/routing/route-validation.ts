@@ -1,3 +1,4 @@
+import { isStandardSchema } from '../validation/standard-schema.js';
 import {
   ISOLATION_LEVELS,
   isValidTopicName,
@@ -23,6 +24,7 @@ const KNOWN_OPTIONS = new Set([
   'deadLetter',
   'exactlyOnce',
   'isolationLevel',
+  'virtualPartitions',
 ]);
 const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets', 'exactlyOnce'] as const;
 
@@ -69,8 +71,19 @@ export function validateConsumerOptions(
       'manualOffsets: cannot be combined with exactlyOnce (each call commits its offsets in its transaction)',
     );
   }
-  if (definition.payload !== undefined && typeof definition.payload !== 'function') {
-    problems.push('payload: must be a DTO class');
+  if (definition.exactlyOnce === true && definition.virtualPartitions !== undefined) {
+    problems.push(
+      'virtualPartitions: cannot be combined with exactlyOnce (a transaction holds one call and ' +
+        'its offsets, while virtual partitions run calls concurrently and commit only what all ' +
+        'of them finished); give the topic more partitions instead',
+    );
+  }
+  if (
+    definition.payload !== undefined &&
+    typeof definition.payload !== 'function' &&
+    !isStandardSchema(definition.payload)
+  ) {
+    problems.push('payload: must be a DTO class or a Standard Schema (zod, valibot, arktype, ...)');
   }
   const deserializer = definition.deserializer as unknown;
   if (
@@ -87,6 +100,7 @@ export function validateConsumerOptions(
     problems.push(...topicDeclarationProblems(config as TopicDeclaration));
   }
   problems.push(...deadLetterProblems(definition.deadLetter as unknown, topic));
+  problems.push(...virtualPartitionsProblems(definition));
   if (problems.length) {
     throw new KarafkaRoutingError(
       `${name} (topic "${topic}") has invalid options:\n  - ${problems.join('\n  - ')}`,
@@ -109,6 +123,29 @@ function deadLetterProblems(deadLetter: unknown, topic: string): string[] {
   }
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && (maxRetries as number) >= 0)) {
     problems.push('deadLetter.maxRetries: must be a whole number >= 0');
+  }
+  return problems;
+}
+
+function virtualPartitionsProblems(definition: RouteDefinition): string[] {
+  const options = definition.virtualPartitions as unknown;
+  if (options === undefined) return [];
+  if (options === null || typeof options !== 'object') {
+    return ['virtualPartitions: must be an object { max, partitioner }'];
+  }
+  const problems: string[] = [];
+  const { max, partitioner, distribution, ...rest } = options as Record<string, unknown>;
+  for (const key of Object.keys(rest)) {
+    problems.push(`virtualPartitions.${key}: is not a known option`);
+  }
+  if (!(Number.isInteger(max) && (max as number) >= 1)) {
+    problems.push('virtualPartitions.max: must be a whole number >= 1');
+  }
+  if (partitioner !== undefined && typeof partitioner !== 'function') {
+    problems.push('virtualPartitions.partitioner: must be a function (message) => string | number');
+  }
+  if (distribution !== undefined && distribution !== 'consistent' && distribution !== 'balanced') {
+    problems.push(`virtualPartitions.distribution: must be 'consistent' or 'balanced'`);
   }
   return problems;
 }

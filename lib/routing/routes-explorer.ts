@@ -23,6 +23,7 @@ import {
   DEFAULT_GROUP,
   RESPONDS_METADATA,
 } from './constants.js';
+import type { Message } from '../messages/message.js';
 import type { ConsumerMetadata } from './consumer.decorator.js';
 import type { RouteDefinition } from './consumer-options.js';
 import type { ResolvedResponder, Route } from './route.js';
@@ -34,11 +35,18 @@ import {
   validateTopicName,
 } from './route-validation.js';
 import { KarafkaRoutingError } from './routing.error.js';
+import { explorePatternHandlers } from '../patterns/pattern-explorer.js';
+import type { PatternHandlerInfo } from '../patterns/pattern-consumer.js';
+import { PatternHandlers } from '../patterns/pattern-handlers.js';
+import { NestKafkaDeserializer } from '../patterns/nest-kafka.deserializer.js';
 
 interface Candidate {
   topic: string;
   definition: RouteDefinition;
   moduleRef: ModuleRef;
+  /** Pattern handlers: their exact Kafka group id and what they are. */
+  groupId?: string;
+  pattern?: PatternHandlerInfo;
 }
 
 /**
@@ -57,6 +65,7 @@ export class RoutesExplorer implements OnModuleInit {
     private readonly consumingStop: ConsumingStop,
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
+    private readonly patternHandlers: PatternHandlers,
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
     @Inject(KARAFKA_MODULE_OPTIONS) private readonly options: KarafkaModuleOptions,
     @Inject(KARAFKA_DESERIALIZER) private readonly defaultDeserializer: Deserializer,
@@ -90,7 +99,16 @@ export class RoutesExplorer implements OnModuleInit {
   }
 
   async explore(): Promise<RouteTable> {
-    const candidates = [...this.decoratedCandidates(), ...this.programmaticCandidates()];
+    const candidates: Candidate[] = [
+      ...this.decoratedCandidates(),
+      ...this.programmaticCandidates(),
+      ...explorePatternHandlers(this.discovery.getControllers(), {
+        groupId: this.config.patternGroupId,
+        handlers: this.patternHandlers,
+        topicMapper: this.topicMapper,
+        moduleRefOf: (wrapper) => hostModuleRef(wrapper) ?? this.moduleRef,
+      }),
+    ];
     const routes: Route[] = [];
     // Keyed by Kafka topic: that is what a group subscribes to and what RouteTable.find looks up,
     // so two route topics that a topic mapper maps onto one Kafka topic collide as well.
@@ -162,7 +180,13 @@ export class RoutesExplorer implements OnModuleInit {
     return [...unique.values()];
   }
 
-  private async resolve({ topic, definition, moduleRef }: Candidate): Promise<Route> {
+  private async resolve({
+    topic,
+    definition,
+    moduleRef,
+    groupId,
+    pattern,
+  }: Candidate): Promise<Route> {
     const consumerClass = definition.consumer;
     const name = consumerClass.name || 'anonymous consumer class';
     validateTopicName(topic, `${name}`);
@@ -183,10 +207,25 @@ export class RoutesExplorer implements OnModuleInit {
     for (const declaration of declarations) {
       responders.push({
         ...declaration,
+        kafkaTopic: this.topicMapper.outgoing(declaration.topic),
         serializer: declaration.serializer
           ? await instantiate<Serializer>(declaration.serializer, moduleRef)
           : this.defaultSerializer,
       });
+    }
+    const exactlyOnce = definition.exactlyOnce ?? false;
+    // Exactly-once commits the offsets in its transactions: the config's default of manual
+    // marking does not apply to it (an explicit manualOffsets was refused above).
+    const manualOffsets = exactlyOnce
+      ? false
+      : (definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed);
+    if (manualOffsets && definition.virtualPartitions) {
+      // A mark in one virtual partition would also commit the unfinished messages of the others.
+      throw new KarafkaRoutingError(
+        `${name} (topic "${topic}"): virtualPartitions cannot be combined with manual offsets ` +
+          `(manualOffsets or automaticallyMarkAsConsumed: false): a mark in one virtual partition ` +
+          `would commit messages the other virtual partitions have not processed yet.`,
+      );
     }
     const kafkaTopic = this.topicMapper.outgoing(topic);
     if (kafkaTopic !== topic)
@@ -195,26 +234,32 @@ export class RoutesExplorer implements OnModuleInit {
       topic,
       kafkaTopic,
       group,
-      groupId: `${this.config.clientId}_${group}`,
+      groupId: groupId ?? `${this.config.clientId}_${group}`,
       consumerClass,
       batch: definition.batch ?? false,
       persistent: definition.persistent ?? this.config.consumerPersistence,
       initialOffset: definition.initialOffset ?? this.config.initialOffset,
-      manualOffsets: definition.exactlyOnce
-        ? false
-        : (definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed),
-      exactlyOnce: definition.exactlyOnce ?? false,
+      manualOffsets,
+      exactlyOnce,
       isolationLevel: definition.isolationLevel ?? this.config.consumer.isolationLevel,
       deserializer: definition.deserializer
         ? await instantiate<Deserializer>(definition.deserializer, moduleRef)
-        : this.defaultDeserializer,
+        : pattern
+          ? nestKafkaDeserializer
+          : this.defaultDeserializer,
       payload: definition.payload,
       config: definition.config,
       deadLetter: definition.deadLetter && {
         topic: definition.deadLetter.topic,
         maxRetries: definition.deadLetter.maxRetries ?? DEFAULT_DEAD_LETTER_RETRIES,
       },
+      virtualPartitions: definition.virtualPartitions && {
+        partitioner: definition.virtualPartitions.partitioner ?? keyOf,
+        max: definition.virtualPartitions.max,
+        distribution: definition.virtualPartitions.distribution ?? 'consistent',
+      },
       responders: Object.freeze(responders),
+      ...(pattern && { pattern }),
       moduleRef,
     });
   }
@@ -290,4 +335,11 @@ export async function instantiate<T>(value: T | Type<T>, moduleRef: ModuleRef): 
   } catch {
     return moduleRef.create(value as Type<T>);
   }
+}
+
+const nestKafkaDeserializer = new NestKafkaDeserializer();
+
+/** The default partitioner of virtual partitions: the message key. */
+function keyOf(message: Message): string | null {
+  return message.key;
 }

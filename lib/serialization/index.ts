@@ -1,2 +1,8 @@
 export { JsonDeserializer, JsonSerializer, RawDeserializer, StringDeserializer } from './json.js';
-export type { DeserializationInput, Deserializer, Serializer } from './serialization.interfaces.js';
+export type {
+  DeserializationInput,
+  Deserializer,
+  SchemaDescription,
+  SerializationContext,
+  Serializer,
+} from './serialization.interfaces.js';

@@ -1,28 +1,38 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer as KafkaConsumer } from 'kafkajs';
+import { CustomTransportStrategy, Server, Transport } from '@nestjs/microservices';
+import type { Admin, Consumer as KafkaConsumer } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { ConsumerGroupListener } from '../connection/consumer-group-listener.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { ConsumerEnhancers } from '../enhancers/consumer-enhancers.js';
 import { KarafkaError } from '../errors/karafka.error.js';
+import {
+  evaluateHealth,
+  type KarafkaHealth,
+  type KarafkaHealthLimits,
+} from '../health/karafka-health.js';
 import type { KarafkaEvent, KarafkaEventName } from '../instrumentation/karafka-events.js';
 import { Monitor } from '../instrumentation/monitor.js';
-import { KARAFKA_CONFIG } from '../karafka.constants.js';
+import { KARAFKA_CONFIG, KARAFKA_TRACING } from '../karafka.constants.js';
 import { TopicMapper } from '../mapping/topic-mapper.js';
 import { Producer } from '../producer/producer.js';
 import { ConsumingStop } from '../processing/consuming-stop.js';
+import { PatternHandlers } from '../patterns/pattern-handlers.js';
 import { RoutesExplorer } from '../routing/routes-explorer.js';
+import type { TracingHooks } from '../tracing/tracing-hooks.js';
+import type { PartitionCommand } from './partition-command.js';
+import type { KarafkaRuntimeSnapshot, KarafkaServerStatus } from './runtime-snapshot.js';
+
+export type { KarafkaServerStatus };
 
 /** `server.on(event, callback)` takes the monitor's events. */
 export type KarafkaServerEvents = { [N in KarafkaEventName]: (event: KarafkaEvent<N>) => void };
-
-/** What `KarafkaServer.status` emits as the server starts and stops. */
-export type KarafkaServerStatus = 'idle' | 'connecting' | 'connected' | 'stopping' | 'stopped';
 
 /** What `KarafkaServer.close()` resolves with. */
 export interface KarafkaStopResult {
@@ -46,12 +56,19 @@ export class KarafkaServer
   extends Server<KarafkaServerEvents, KarafkaServerStatus>
   implements CustomTransportStrategy, OnApplicationBootstrap, OnModuleDestroy
 {
+  /**
+   * Nest registers `@EventPattern` / `@MessagePattern` handlers meant for the Kafka transport
+   * (or for any transport) with this server, as with its own ServerKafka.
+   */
+  override readonly transportId = Transport.KAFKA;
   private listeners: ConsumerGroupListener[] = [];
   private selection: RouteSelection = {};
   private stopping?: Promise<KarafkaStopResult>;
   private running = false;
   private bootstrapped = false;
   private startAfterBootstrap = false;
+  private current: KarafkaServerStatus = 'idle';
+  private admin?: Promise<Admin>;
 
   constructor(
     @Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig,
@@ -61,11 +78,22 @@ export class KarafkaServer
     private readonly monitor: Monitor,
     private readonly topicMapper: TopicMapper,
     private readonly producer: Producer,
+    private readonly enhancers: ConsumerEnhancers,
+    patternHandlers: PatternHandlers,
+    @Optional() @Inject(KARAFKA_TRACING) private readonly tracing?: TracingHooks,
   ) {
     super();
+    this._status$.subscribe((status) => (this.current = status));
     this._status$.next('idle');
     consumingStop.register(() => this.close());
+    patternHandlers.attach({
+      handlerFor: (pattern) => this.getHandlerByPattern(pattern) ?? undefined,
+      kafkaConsumer: (groupId) => this.listeners.find((l) => l.group.id === groupId)?.kafkaConsumer,
+    });
+    this.patternHandlers = patternHandlers;
   }
+
+  private readonly patternHandlers: PatternHandlers;
 
   /** Runs only these consumer groups (names or ids) and/or route topics. Call before listen(). */
   select(selection: RouteSelection): this {
@@ -119,6 +147,11 @@ export class KarafkaServer
             : '. Add @Consumer classes to your providers.'),
       );
     }
+    // Pattern routes need the handlers Nest registers when it connects this microservice.
+    for (const route of table.routes) {
+      if (route.pattern)
+        this.patternHandlers.handler(route.pattern.pattern, route.consumerClass.name);
+    }
     this.running = true;
     this.stopping = undefined;
     this._status$.next('connecting');
@@ -128,6 +161,9 @@ export class KarafkaServer
       topicMapper: this.topicMapper,
       producer: this.producer,
       clientFactory: this.clientFactory,
+      tracing: this.tracing,
+      // Nest enhancers call consume themselves: they stay the innermost link.
+      callChain: [this.enhancers],
     };
     this.listeners = table.groups.map((group) => new ConsumerGroupListener(group, dependencies));
     // All settled before closing: a group still connecting when another failed must not join
@@ -167,6 +203,13 @@ export class KarafkaServer
     return this.monitor.subscribe(event, callback as KarafkaServerEvents[N]);
   }
 
+  /** The partitions this process holds now: consumer group id -> route topic -> partitions. */
+  assignments(): Record<string, Record<string, number[]>> {
+    return Object.fromEntries(
+      this.listeners.map((listener) => [listener.group.id, listener.assignedPartitions()]),
+    );
+  }
+
   /** The kafkajs consumers, by consumer group id. */
   unwrap<T = Map<string, KafkaConsumer>>(): T {
     const consumers = new Map<string, KafkaConsumer>();
@@ -176,12 +219,72 @@ export class KarafkaServer
     return consumers as T;
   }
 
+  /**
+   * What this process is consuming right now: each group's state and assigned partitions with
+   * their offsets, lag, pauses and the `consume` in progress. Read-only, a fresh object per call.
+   */
+  snapshot(): KarafkaRuntimeSnapshot {
+    return {
+      status: this.current,
+      takenAt: new Date(),
+      groups: this.listeners.map((listener) => listener.snapshot()),
+    };
+  }
+
+  /**
+   * Pauses, resumes or seeks one partition assigned to this process, as its consumer's own
+   * `pause()`/`resume()`/`seek()` would (the web UI's commands). Resolves false when no group
+   * of this process has the partition assigned.
+   */
+  command(command: PartitionCommand): boolean {
+    const listener = this.listeners.find((candidate) => candidate.group.id === command.group);
+    if (!listener) return false;
+    const kafkaTopic = this.topicMapper.outgoing(command.topic);
+    return listener.command(kafkaTopic, command.partition, command.action, command.offset);
+  }
+
+  /**
+   * Reads high watermarks and committed offsets of the assigned partitions from Kafka's admin
+   * API, so the snapshot's lag is current also for partitions not being fetched (paused, or
+   * idle). The metrics module calls it on an interval; failures are left to the next call.
+   */
+  async refreshLag(): Promise<void> {
+    if (!this.running || !this.listeners.length) return;
+    this.admin ??= this.connectAdmin();
+    const admin = await this.admin;
+    await Promise.all(this.listeners.map((listener) => listener.refreshOffsets(admin)));
+  }
+
+  /**
+   * Readiness (every group connected and joined) and liveness (no crash loop past the budget,
+   * no `consume` stuck, no partition failing for too long, optionally no lag over a limit), with
+   * the group/topic/partition at fault. `@nestjs/terminus` users get the same from
+   * `KarafkaHealthIndicator` (nestjs-karafka/health).
+   */
+  health(limits?: KarafkaHealthLimits): KarafkaHealth {
+    return evaluateHealth(this.snapshot(), limits);
+  }
+
+  private async connectAdmin(): Promise<Admin> {
+    const admin = this.clientFactory.create('admin').admin();
+    try {
+      await admin.connect();
+      return admin;
+    } catch (error) {
+      this.admin = undefined;
+      throw error;
+    }
+  }
+
   private async stop(reason: string): Promise<KarafkaStopResult> {
     this._status$.next('stopping');
     this.monitor.publish('app.stopping', { reason });
     const deadline = Date.now() + this.config.shutdownTimeout;
     const results = await Promise.all(this.listeners.map((listener) => listener.stop(deadline)));
     const forced = results.some(Boolean);
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.then((client) => client.disconnect()).catch(() => undefined);
     this.listeners = [];
     this.running = false;
     this._status$.next('stopped');

@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '../validation/standard-schema.js';
 import type { Type } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import { Monitor } from '../instrumentation/monitor.js';
@@ -27,8 +28,8 @@ export interface CreateMessagesOptions {
   firstOffset?: number;
   /** The route's deserializer. Default JSON. */
   deserializer?: Deserializer;
-  /** The route's DTO class, as `@Consumer(topic, { payload })`. */
-  payload?: Type<object>;
+  /** The route's DTO class or Standard Schema, as `@Consumer(topic, { payload })`. */
+  payload?: Type<object> | StandardSchemaV1;
   /** Receives `message.deserialize.error` events. Default: a fresh Monitor. */
   monitor?: Monitor;
 }

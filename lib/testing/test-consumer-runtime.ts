@@ -38,6 +38,8 @@ export class TestConsumerRuntime implements ConsumerRuntime {
     return this.producerInstance;
   }
 
+  /** Nothing to keep alive in a test. */
+  async heartbeat(): Promise<void> {}
   markAsConsumed(message: Message): void {
     this.marked.push(message.offset);
   }

@@ -51,9 +51,20 @@ export async function prepareConsumeTopic(
   );
   if (total !== count) throw new Error(`topic ${topic} holds ${total} messages, expected ${count}`);
   // The first group request creates __consumer_offsets; do it now, not in the first measured run.
-  await withAdmin(brokers, (admin) =>
-    admin.fetchOffsets({ groupId: `${topic}-warmup`, topics: [topic] }),
-  );
+  // On a loaded machine the coordinator may still be moving/loading: kafkajs' admin does not
+  // retry NOT_COORDINATOR here, so retry a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdmin(brokers, (admin) =>
+        admin.fetchOffsets({ groupId: `${topic}-warmup`, topics: [topic] }),
+      );
+      break;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      log(`warmup: ${error instanceof Error ? error.message : String(error)}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
   log(
     `${count} messages over ${partitions} partitions in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );

@@ -63,6 +63,24 @@ export function buildReport(opts: {
     // Same work (every payload JSON-parsed) on both sides: the framework's own cost.
     batchVsRawEachBatchParse: ratio(mps('karafka-batch'), mps('raw-each-batch-parse')),
     batchVsNest: ratio(mps('karafka-batch'), mps('nest-transport')),
+    // Nest enhancers around consume, against plain batch (target >= 0.95).
+    batchInterceptorVsBatch: ratio(mps('karafka-batch-interceptor'), mps('karafka-batch')),
+    batchEnhancedVsBatch: ratio(mps('karafka-batch-enhanced'), mps('karafka-batch')),
+    batchInterceptorVsBatchCpu: ratio(
+      m('karafka-batch', 'cpuUsPerMessage'),
+      m('karafka-batch-interceptor', 'cpuUsPerMessage'),
+    ),
+    batchEnhancedVsBatchCpu: ratio(
+      m('karafka-batch', 'cpuUsPerMessage'),
+      m('karafka-batch-enhanced', 'cpuUsPerMessage'),
+    ),
+    batchAvroVsBatchJson: ratio(mps('karafka-batch-avro'), mps('karafka-batch')),
+    observedBatchVsBatch: ratio(mps('karafka-batch-observed'), mps('karafka-batch')),
+    // CPU per message, plain over observed: the same ratio, far less sensitive to other load.
+    observedBatchVsBatchCpu: ratio(
+      m('karafka-batch', 'cpuUsPerMessage'),
+      m('karafka-batch-observed', 'cpuUsPerMessage'),
+    ),
     singleVsNest: ratio(mps('karafka-single'), mps('nest-transport')),
     singleVsRawEachMessage: ratio(mps('karafka-single'), mps('raw-each-message')),
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),
@@ -72,6 +90,11 @@ export function buildReport(opts: {
     produceAsyncVsRaw: ratio(mps('karafka-async'), bestRawSend),
     produceAsyncVsRawSequential: ratio(mps('karafka-async'), mps('raw-send-1')),
     produceAsyncVsRaw5InFlight: ratio(mps('karafka-async'), mps('raw-send-5')),
+    // Parallelism (issue 16): virtual partitions vs none on the same work, 2 vs 1 swarm workers.
+    ioVirtualPartitionsVsNone: ratio(mps('karafka-io-vp10'), mps('karafka-io')),
+    ioBalancedVirtualPartitionsVsNone: ratio(mps('karafka-io-vp10-balanced'), mps('karafka-io')),
+    cpuVirtualPartitionsVsNone: ratio(mps('karafka-cpu-vp4'), mps('karafka-cpu')),
+    swarm2VsSwarm1: ratio(mps('karafka-swarm-2'), mps('karafka-swarm-1')),
     produceSyncAcksAllP50VsRaw: ratio(
       m('karafka-sync-acks-all', 'p50Ms'),
       m('raw-send-acks-all', 'p50Ms'),
@@ -89,6 +112,11 @@ export function buildReport(opts: {
       met: ok(ratios.batchVsRawEachBatch, (v) => v >= 0.9),
     },
     {
+      target: 'batch + tracing + metrics >= 0.9x plain batch',
+      value: ratios.observedBatchVsBatch,
+      met: ok(ratios.observedBatchVsBatch, (v) => v >= 0.9),
+    },
+    {
       target: 'batch mode faster than the Nest transport',
       value: ratios.batchVsNest,
       met: ok(ratios.batchVsNest, (v) => v > 1),
@@ -104,9 +132,29 @@ export function buildReport(opts: {
       met: ok(ratios.transformExactlyOnceVsAtLeastOnce, (v) => v >= 0.5),
     },
     {
+      target: 'batch + one interceptor >= 0.95x plain batch',
+      value: ratios.batchInterceptorVsBatch,
+      met: ok(ratios.batchInterceptorVsBatch, (v) => v >= 0.95),
+    },
+    {
+      target: 'batch + guard, interceptor, filter >= 0.95x plain batch',
+      value: ratios.batchEnhancedVsBatch,
+      met: ok(ratios.batchEnhancedVsBatch, (v) => v >= 0.95),
+    },
+    {
       target: 'produceAsync >= 0.9x raw batched send',
       value: ratios.produceAsyncVsRaw,
       met: ok(ratios.produceAsyncVsRaw, (v) => v >= 0.9),
+    },
+    {
+      target: 'I/O-bound: virtual partitions (max 10) >= 8x without',
+      value: ratios.ioVirtualPartitionsVsNone,
+      met: ok(ratios.ioVirtualPartitionsVsNone, (v) => v >= 8),
+    },
+    {
+      target: 'CPU-bound batch: virtual partitions (max 4) >= 0.95x without',
+      value: ratios.cpuVirtualPartitionsVsNone,
+      met: ok(ratios.cpuVirtualPartitionsVsNone, (v) => v >= 0.95),
     },
     {
       target: 'produceSync p50 < 1 ms (acks=all)',

@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { prepareBaseline, type Baseline } from './baseline.js';
 import { startBroker, type BenchBroker } from './broker.js';
 import { deleteTopics, prepareConsumeTopic } from './data.js';
+import { prepareAvroTopic } from './data-avro.js';
+import { startApicurio, type RunningRegistry } from '../support/apicurio.js';
 import { machineInfo } from './machine.js';
 import { buildReport, type VariantRuns } from './report.js';
 import {
@@ -36,7 +38,12 @@ const log = (line: string): void => {
 function describe(planned: PlannedTask, result: unknown): string {
   if (planned.kind === 'consume' || planned.kind === 'produce') {
     const r = result as ThroughputResult;
-    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB)`;
+    const cpu = r.cpuUsPerMessage ? `, CPU ${r.cpuUsPerMessage} µs/msg` : '';
+    const restart =
+      r.notes?.restartMs === undefined
+        ? ''
+        : `, restart of a killed worker ${r.notes.restartMs} ms`;
+    return `${r.messagesPerSecond.toLocaleString('en-US')} msg/s (${r.messages} in ${r.durationMs} ms, peak RSS ${r.peakRssMb} MB${cpu}${restart})`;
   }
   if (planned.kind === 'latency') {
     const r = result as LatencyResult;
@@ -74,13 +81,14 @@ async function main(): Promise<void> {
   );
 
   let broker: BenchBroker | undefined;
+  let registry: RunningRegistry | undefined;
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     log(`${signal}: stopping the worker and the broker...`);
     killActiveWorker();
-    void (broker?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.all([broker?.stop(), registry?.stop()]).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -105,6 +113,22 @@ async function main(): Promise<void> {
       );
     }
 
+    // The Avro variant reads the same messages, Avro-encoded, from a topic of its own, decoded
+    // through a real schema registry (Apicurio, started only when that variant is selected).
+    const avroTopic = `${session}-consume-avro`;
+    if (plan.some((t) => t.options?.avro)) {
+      registry = await startApicurio(log);
+      log(`producing the Avro data set to ${avroTopic}...`);
+      await prepareAvroTopic(
+        broker.brokers,
+        registry.url,
+        avroTopic,
+        settings.partitions,
+        settings.messages,
+        log,
+      );
+    }
+
     const variants = new Map<string, VariantRuns>(
       plan.map((t) => [t.label, { label: t.label, kind: t.kind, title: t.title, runs: [] }]),
     );
@@ -117,7 +141,8 @@ async function main(): Promise<void> {
         const input: TaskInput = {
           task: planned.task,
           brokers: broker.brokers,
-          topic: planned.kind === 'consume' ? consumeTopic : runId,
+          topic:
+            planned.kind === 'consume' ? (planned.options?.avro ? avroTopic : consumeTopic) : runId,
           messages:
             planned.kind === 'consume'
               ? settings.messages
@@ -127,7 +152,10 @@ async function main(): Promise<void> {
           partitions: settings.partitions,
           runId,
           routes: settings.routes,
-          options: planned.options,
+          options:
+            planned.options?.avro && registry
+              ? { ...planned.options, registryUrl: registry.url }
+              : planned.options,
         };
         const started = Date.now();
         const result = await runWorker(planned, input, settings.taskTimeoutMs, run);
@@ -179,6 +207,7 @@ async function main(): Promise<void> {
     baseline?.remove();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await registry?.stop();
     await broker?.stop();
   }
 }

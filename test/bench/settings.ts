@@ -82,6 +82,8 @@ export interface ThroughputResult {
   firstToLastMs?: number;
   firstMessageAfterReadyMs?: number;
   peakRssMb: number;
+  /** Consume only: CPU time (user + system) of the worker per message over the drain, µs. */
+  cpuUsPerMessage?: number;
   /** Free-form facts of the variant (batches, consume calls...). */
   notes?: Record<string, number | string>;
 }

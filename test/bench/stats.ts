@@ -62,6 +62,10 @@ export class ThroughputMeter {
   // Monotonic µs (the clock of .cpuprofile timestamps), to cut a profile to the drain window.
   private readyUs = 0n;
   private endedUs = 0n;
+  // CPU time of this process over the drain: on a machine shared with other load, the time a
+  // message costs us varies far less than wall-clock throughput does.
+  private cpuAtReady?: NodeJS.CpuUsage;
+  private cpuUsed?: NodeJS.CpuUsage;
   private resolveDone!: () => void;
   readonly done: Promise<void>;
 
@@ -74,6 +78,7 @@ export class ThroughputMeter {
     if (this.readyAt === 0) {
       this.readyAt = performance.now();
       this.readyUs = process.hrtime.bigint() / 1000n;
+      this.cpuAtReady = process.cpuUsage();
     }
   }
 
@@ -86,6 +91,7 @@ export class ThroughputMeter {
     if (this.count >= this.expected && this.endedAt === 0) {
       this.endedAt = performance.now();
       this.endedUs = process.hrtime.bigint() / 1000n;
+      this.cpuUsed = process.cpuUsage(this.cpuAtReady);
       this.resolveDone();
     }
   }
@@ -109,6 +115,10 @@ export class ThroughputMeter {
           : 0,
       firstMessageAfterReadyMs: round(this.startedAt - readyAt, 1),
       peakRssMb,
+      cpuUsPerMessage:
+        this.cpuUsed && this.count
+          ? round((this.cpuUsed.user + this.cpuUsed.system) / this.count, 3)
+          : 0,
       notes: {
         firstDelivery: this.firstDelivery,
         profileWindowUs: `${this.readyUs}-${this.endedUs}`,
@@ -126,5 +136,7 @@ export interface ThroughputFigures {
   firstToLastMessagesPerSecond: number;
   firstMessageAfterReadyMs: number;
   peakRssMb: number;
+  /** CPU time (user + system) of the process per message over the drain, in µs. */
+  cpuUsPerMessage: number;
   notes: Record<string, number | string>;
 }

@@ -17,12 +17,30 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-raw.js')).consumeRaw(input, 'eachMessage'),
   'consume.karafka-batch': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, true),
+  'consume.karafka-batch-interceptor': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, {
+      enhancers: 'interceptor',
+    }),
+  'consume.karafka-batch-enhanced': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, {
+      enhancers: 'guard-interceptor-filter',
+    }),
+  'consume.karafka-batch-avro': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true),
+  'consume.karafka-batch-observed': async (input) =>
+    (await import('./consume-karafka.js')).consumeKarafka(input, true, { observed: true }),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
   'consume.karafka-transform': async (input) =>
     (await import('./consume-transform.js')).consumeTransform(input, false),
   'consume.karafka-transform-eo': async (input) =>
     (await import('./consume-transform.js')).consumeTransform(input, true),
+  'consume.karafka-io': async (input) =>
+    (await import('./consume-parallel.js')).consumeIoBound(input),
+  'consume.karafka-cpu': async (input) =>
+    (await import('./consume-parallel.js')).consumeCpuBound(input),
+  'consume.karafka-swarm': async (input) =>
+    (await import('./consume-parallel.js')).consumeSwarm(input),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),
   'produce.raw-send': async (input) => (await import('./produce-raw.js')).produceRawBatched(input),
   'produce.karafka-async': async (input) =>

@@ -181,6 +181,7 @@ export class AppModule {}
     const skips = again.stdout.split('\n').filter((line) => line.startsWith('  skip'));
     expect(skips).toEqual([
       ...GENERATED.map((file) => `  skip   ${file} (exists; --force replaces it)`),
+      '  skip   .gitignore (already ignores .karafka/)',
       '  skip   package.json "karafka.boot" (already set)',
       '  skip   src/app.module.ts (already imports KarafkaModule)',
     ]);

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTopic, kafkaBrokers, uniqueName } from '../support/kafka.js';
+import { createTopic, eventually, kafkaBrokers, uniqueName } from '../support/kafka.js';
 import { ensureBuilt, fixture, startCli, type RunningCli } from './cli-runner.js';
 
 async function produce(topic: string, payload: unknown): Promise<void> {
@@ -60,6 +60,18 @@ describe('karafka server', () => {
     expect((await cli.done).code).toBe(0);
   });
 
+  it('a SIGTERM while the CLI is still loading is a clean stop too (exit 0, not 143)', async () => {
+    const topic = uniqueName('cli-server-early');
+    await createTopic(topic);
+    const cli = serve(topic, { NODE_OPTIONS: `--require ${fixture('early-sigterm.cjs')}` });
+    const result = await cli.done;
+    // The signal came while loading: the first listener was the bin script's hold, not the
+    // server's own handler.
+    expect(result.stderr).toContain('first SIGTERM listener: hold');
+    expect(result.stdout).toContain('SIGTERM received');
+    expect(result.code).toBe(0);
+  });
+
   it('exits 2 when a consumer is still busy after shutdownTimeout', async () => {
     const topic = uniqueName('cli-server-stuck');
     await createTopic(topic);
@@ -74,6 +86,31 @@ describe('karafka server', () => {
     expect(result.stderr).toContain('forced stop');
     expect(result.code).toBe(2);
     expect(Date.now() - signalled).toBeLessThan(15_000);
+  });
+
+  it('--health-port serves readiness and liveness as JSON for probes', async () => {
+    const topic = uniqueName('cli-server-health');
+    await createTopic(topic);
+    const cli = serve(topic, {}, ['--health-port', '0']);
+    await cli.waitFor(/health on http:\/\/127\.0\.0\.1:\d+\/health\/ready/);
+    const port = /health on http:\/\/127\.0\.0\.1:(\d+)\//.exec(cli.output())![1];
+    const probe = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return { code: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    await eventually(async () => (await probe('/health/ready')).code === 200, 30_000, 'ready');
+    const ready = await probe('/health/ready');
+    expect(ready.body).toMatchObject({ status: 'up', problems: [], groups: [{ state: 'joined' }] });
+    expect((await probe('/health/live')).body).toMatchObject({ status: 'up', problems: [] });
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    cli.process.kill('SIGTERM');
+    expect((await cli.done).code).toBe(0);
+  });
+
+  it('rejects a --health-port that is not a port', async () => {
+    const result = await serve(uniqueName('cli-server-badport'), {}, ['--health-port', 'x']).done;
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('"x" is not a port number');
   });
 
   it('exits 1 with a one-line reason when the selection matches nothing', async () => {

@@ -85,8 +85,33 @@ export class EventsController {
   const modulePath = join(dir, 'src/app.module.ts');
   const source = readFileSync(modulePath, 'utf8')
     .replace('controllers: [AppController]', 'controllers: [AppController, EventsController]')
+    // The web UI from its own entry point (nestjs-karafka/web), in both module systems.
+    .replace('imports: [', 'imports: [KarafkaWebModule.forRoot(), ')
+    .replace(/^/, `import { KarafkaWebModule } from 'nestjs-karafka/web';\n`)
     .replace(/^/, `import { EventsController } from './events.controller${ext}';\n`);
   writeFileSync(modulePath, source);
+}
+
+/**
+ * POST /events; a connection error is retried a few times (a loaded CI machine can be slow to
+ * accept right after Nest logs its start) and then reported with its cause, not "fetch failed".
+ */
+async function postEvent(port, id) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
+    } catch (error) {
+      if (attempt === 3)
+        throw new Error(`POST /events on port ${port}: ${error.cause?.message ?? error.message}`, {
+          cause: error,
+        });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 async function bootAndProduce(dir, env, id) {
@@ -112,13 +137,14 @@ async function bootAndProduce(dir, env, id) {
   try {
     await waitFor(/Nest application successfully started/, 'HTTP start');
     await waitFor(/Consuming with group/, '"Consuming" line');
-    const response = await fetch(`http://127.0.0.1:${port}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id }),
-    });
+    const response = await postEvent(port, id);
     if (response.status !== 201) throw new Error(`POST /events answered ${response.status}`);
     await waitFor(new RegExp(`last id ${id}`), `consumed message ${id}`);
+    const web = await fetch(`http://127.0.0.1:${port}/karafka/processes`);
+    const page = await web.text();
+    if (web.status !== 200 || !page.includes('<h1>Processes</h1>')) {
+      throw new Error(`GET /karafka/processes answered ${web.status}:\n${page.slice(0, 500)}`);
+    }
     // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
     // nothing up to the first consumed message is a warning, an error or a stack trace.
     const noisy = output.split('\n').filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));

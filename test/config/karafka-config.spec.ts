@@ -44,6 +44,7 @@ describe('resolveConfig', () => {
         concurrency: 3,
         automaticallyMarkAsConsumed: true,
         consumerPersistence: true,
+        patternGroupId: 'nestjs-group-server',
         pause: { timeout: 1_000, maxTimeout: 30_000, exponentialBackoff: true },
         commit: { interval: 5_000, threshold: 0 },
         shutdownTimeout: 60_000,

@@ -1,23 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
 import { DevBroker } from '../../lib/dev-broker/dev-broker.js';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
-import { eventually, uniqueName } from '../support/kafka.js';
+import { eventually, produceTo, uniqueName } from '../support/kafka.js';
 import { sleep, startKarafkaApp, type TestApp } from '../support/karafka-app.js';
-
-async function produceTo(brokers: string, topic: string, value: string): Promise<void> {
-  const producer = new Kafka({
-    clientId: 'outage-test',
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-  }).producer();
-  await producer.connect();
-  await producer.send({ topic, messages: [{ value }] });
-  await producer.disconnect();
-}
 
 describe('a broker that goes away (dedicated broker)', () => {
   let port: number | undefined;

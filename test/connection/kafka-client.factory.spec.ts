@@ -26,4 +26,19 @@ describe('kafkajs logging through Nest', () => {
     expect(warn.mock.calls[0]![0]).toMatch(/^Response GroupCoordinator/);
     expect(debug).toHaveBeenCalledWith(expect.stringMatching(/^Starting/));
   });
+
+  it('logs the restart after a retriable start-up crash at debug, after a real crash as a warning', () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const debug = vi.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const log = nestLogCreator(logLevel.DEBUG);
+    log(entry(logLevel.ERROR, 'Crash: KafkaJSProtocolError: The coordinator is loading'));
+    log(entry(logLevel.ERROR, 'Restarting the consumer in 300ms'));
+    expect(warn).not.toHaveBeenCalled();
+    expect(debug).toHaveBeenCalledWith(expect.stringMatching(/^Restarting the consumer/));
+
+    log(entry(logLevel.ERROR, 'Crash: KafkaJSNonRetriableError: something else'));
+    log(entry(logLevel.ERROR, 'Restarting the consumer in 300ms'));
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls[1]![0]).toMatch(/^Restarting the consumer/);
+  });
 });

@@ -85,4 +85,76 @@ describe('OffsetCommitter', () => {
     await offsets.commitOrThrow();
     expect(fake.calls.at(-1)).toEqual([{ topic: 't', partition: 0, offset: '10' }]);
   });
+
+  /**
+   * kafkajs' commitOffsets resolves without committing when its consumer is not running (it
+   * crashed because the broker went away); only its COMMIT_OFFSETS event says the coordinator
+   * took the offsets. A stand-in consumer that behaves like that: it emits only when told to.
+   */
+  function kafkajsLikeConsumer() {
+    let running = false;
+    const calls: Offsets[] = [];
+    let onCommit: ((event: { payload: { topics: unknown[] } }) => void) | undefined;
+    const consumer = {
+      events: { COMMIT_OFFSETS: 'consumer.commit_offsets' },
+      on: (_name: string, listener: typeof onCommit) => void (onCommit = listener),
+      commitOffsets: async (offsets: Offsets) => {
+        calls.push(offsets);
+        if (!running) return; // what kafkajs' Runner does: no request, no error
+        onCommit?.({
+          payload: {
+            topics: offsets.map((o) => ({
+              topic: o.topic,
+              partitions: [{ partition: o.partition, offset: o.offset }],
+            })),
+          },
+        });
+      },
+    };
+    return { consumer: consumer as unknown as Consumer, calls, run: () => void (running = true) };
+  }
+
+  it('does not take a commit that kafkajs silently dropped for committed: it reports it and keeps the offsets pending', async () => {
+    const fake = kafkajsLikeConsumer();
+    const monitor = new Monitor();
+    const events: string[] = [];
+    monitor.subscribe('error.occurred', (e) => void events.push(e.payload.type));
+    monitor.subscribe('consumer.offsets.committed', (e) =>
+      events.push(`committed ${e.payload.offsets.map((o) => o.offset).join()}`),
+    );
+    const offsets = committer(fake.consumer, monitor);
+    offsets.watch(fake.consumer);
+    offsets.mark('t', 0, '41');
+
+    await offsets.commit();
+    await expect(offsets.commitOrThrow()).rejects.toThrow(/did not take the offsets.*t\/0@42/);
+    expect(events).toEqual(['consumer.commit.error', 'consumer.commit.error']);
+
+    fake.run();
+    await offsets.commit();
+    expect(events.at(-1)).toBe('committed 42');
+    expect(fake.calls).toHaveLength(3);
+  });
+
+  it('while suspended (client crashed) keeps marks pending, hands them over, and restores them', async () => {
+    const fake = kafkajsLikeConsumer();
+    fake.run();
+    const offsets = committer(fake.consumer);
+    offsets.watch(fake.consumer);
+    offsets.mark('t', 0, '5');
+    offsets.mark('t', 1, '7');
+    await offsets.commit(); // both committed
+    offsets.mark('t', 1, '9');
+    offsets.suspend();
+    await offsets.commit();
+    await expect(offsets.commitOrThrow()).rejects.toThrow(/cannot commit now/);
+    expect(fake.calls).toHaveLength(1);
+
+    const carried = offsets.forgetAll();
+    expect(carried).toEqual([{ topic: 't', partition: 1, next: 10n }]); // only what was not committed
+    offsets.resume();
+    offsets.restore(carried[0]!);
+    await offsets.commit();
+    expect(fake.calls.at(-1)).toEqual([{ topic: 't', partition: 1, offset: '10' }]);
+  });
 });

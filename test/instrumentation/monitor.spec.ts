@@ -366,6 +366,23 @@ describe('LoggerListener', () => {
     expect(spy.debug).not.toHaveBeenCalled();
   });
 
+  it('logs an error an exception filter handled at debug level, one line without a stack', () => {
+    const spy = loggerSpy();
+    const monitor = new Monitor();
+    monitor.subscribe(new LoggerListener(spy.logger));
+    const error = new Error('out of stock');
+    monitor.publish('error.occurred', {
+      type: 'consumer.consume.error',
+      error,
+      handled: true,
+      ...ref,
+    });
+    expect(spy.debug).toHaveBeenCalledWith(
+      'consumer.consume.error (shop_app/orders/2), handled by an exception filter: out of stock',
+    );
+    expect(spy.error).not.toHaveBeenCalled();
+  });
+
   it('logs a crash that will be restarted as a warning, one that will not as an error, once each', () => {
     const spy = loggerSpy();
     const monitor = new Monitor();

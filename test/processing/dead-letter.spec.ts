@@ -122,6 +122,54 @@ describe('dead letter queue, on a real broker', () => {
     expect(letters[0]!.headers.karafka_error).toBe('Error: cannot handle order 3');
   });
 
+  it('batch mode: the poison message is in exactly maxRetries + 1 failed calls, as its header says', async () => {
+    const topic = uniqueName('batch-attempts');
+    const dlq = uniqueName('batch-attempts-dlq');
+    await createTopic(topic, 1);
+    await produceRaw(
+      topic,
+      Array.from({ length: 6 }, (_, n) => ({ value: JSON.stringify({ n, poison: n === 3 }) })),
+    );
+    let callsWithPoison = 0;
+    /** How many calls that succeeded held each message. */
+    const succeeded = new Map<number, number>();
+
+    @Consumer(topic, { batch: true, deadLetter: { topic: dlq, maxRetries: 2 } })
+    class AttemptsConsumer extends BaseConsumer<{ n: number; poison: boolean }> {
+      consume(messages: Messages<{ n: number; poison: boolean }>): void {
+        if (messages.payloads.some((order) => order.poison)) {
+          callsWithPoison += 1;
+          throw new Error('cannot handle order 3');
+        }
+        for (const { n } of messages.payloads) succeeded.set(n, (succeeded.get(n) ?? 0) + 1);
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('c'),
+      providers: [AttemptsConsumer],
+      options: fast,
+      record: ['dead_letter_queue.dispatched'],
+    });
+    apps.push(app);
+    await eventually(() => succeeded.size >= 5, 30_000, 'every good order');
+    const [letter] = await readTopic(dlq, 1);
+    expect(callsWithPoison).toBe(3); // 1 + maxRetries: the batch call and the poison's own two
+    expect(letter!.headers.karafka_attempts).toBe('3');
+    expect(letter!.headers.karafka_original_offset).toBe('3');
+    const dispatched = app.events as KarafkaEvent<'dead_letter_queue.dispatched'>[];
+    expect(dispatched.map((e) => [e.payload.offset, e.payload.attempts])).toEqual([['3', 3]]);
+    // The other orders of the batch: each done once, none moved.
+    expect([...succeeded.entries()].sort(([a], [b]) => a - b)).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [4, 1],
+      [5, 1],
+    ]);
+    expect(await totalEndOffset(dlq)).toBe(1);
+  });
+
   it('refuses a dead letter topic that is the consumed topic, and bad retries, at boot', async () => {
     const topic = uniqueName('loop');
     @Consumer(topic, { deadLetter: { topic, maxRetries: -1 } })

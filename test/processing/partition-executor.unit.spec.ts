@@ -168,6 +168,32 @@ describe('PartitionExecutor: failure, backoff and retry', () => {
     ]);
   });
 
+  it('dead letter batch replay: a success inside it counts back to the batch failure, past it to 0', async () => {
+    const { host, executor } = setup({
+      batch: true,
+      deadLetter: { topic: 'orders_dlq', maxRetries: 3 },
+    });
+    behaviour = failOn('2');
+    await executor.process(fakeBatch(0, 4), new FakeControls()); // the batch call fails
+    expect(executor.attempt).toBe(1);
+    await vi.runOnlyPendingTimersAsync();
+    await executor.process(fakeBatch(0, 4), new FakeControls()); // 0, 1 ok; 2 fails
+    await vi.runOnlyPendingTimersAsync();
+    await executor.process(fakeBatch(2, 2), new FakeControls()); // 2 fails
+    // Not 1, 1, 2: the successes of 0 and 1 did not forget that 2 was in the failed batch.
+    expect(host.eventsNamed('consumer.consuming.pause').map((e) => e.attempt)).toEqual([1, 2, 3]);
+    await vi.runOnlyPendingTimersAsync();
+    await executor.process(fakeBatch(2, 2), new FakeControls()); // 2 fails a 4th time: moved
+    expect(host.eventsNamed('dead_letter_queue.dispatched')).toEqual([
+      expect.objectContaining({ offset: '2', attempts: 4 }),
+    ]);
+    // 3 was in the failed batch call too.
+    expect(executor.attempt).toBe(1);
+    await executor.process(fakeBatch(3, 1), new FakeControls());
+    expect(executor.attempt).toBe(0);
+    expect(calls).toEqual(['0-3', '0', '1', '2', '2', '2', '3']);
+  });
+
   it('single mode: the successes before the failing message are marked, the retry starts at it', async () => {
     const { host, executor } = setup({ batch: false });
     const controls = new FakeControls();

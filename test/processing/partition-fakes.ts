@@ -58,6 +58,11 @@ export class FakeHost implements PartitionHost {
         this.produced.push(message);
         return { topic: message.topic, partition: 0, offset: '0' };
       },
+      produceManySync: async (messages: ProducerMessage[]) => {
+        if (this.produceError) throw this.produceError;
+        this.produced.push(...messages);
+        return messages.map((m) => ({ topic: m.topic, partition: 0, offset: '0' }));
+      },
     } as unknown as Producer;
     for (const name of [
       'error.occurred',
@@ -108,7 +113,12 @@ export class FakeControls implements BatchControls {
 /** A route for `consumerClass`, with the options under test; instances made with `new`. */
 export function fakeRoute(
   consumerClass: Type<BaseConsumer>,
-  options: Partial<Pick<Route, 'batch' | 'persistent' | 'manualOffsets' | 'deadLetter'>> = {},
+  options: Partial<
+    Pick<
+      Route,
+      'batch' | 'persistent' | 'manualOffsets' | 'deadLetter' | 'virtualPartitions' | 'responders'
+    >
+  > = {},
 ): Route {
   return {
     topic: 'orders',
@@ -124,15 +134,19 @@ export function fakeRoute(
     isolationLevel: 'read_committed',
     deserializer: new JsonDeserializer(),
     deadLetter: options.deadLetter,
-    responders: [],
+    virtualPartitions: options.virtualPartitions,
+    responders: options.responders ?? [],
     moduleRef: { create: async (cls: Type<BaseConsumer>) => new cls() } as unknown as ModuleRef,
   };
 }
 
-/** A fetched batch of JSON payloads `{ n }` at consecutive offsets from `first`. */
-export function fakeBatch(first: number, count: number): Batch {
+/**
+ * A fetched batch of JSON payloads `{ n }` at consecutive offsets from `first`; `key(n)` gives
+ * each message a key (none by default).
+ */
+export function fakeBatch(first: number, count: number, key?: (n: number) => string): Batch {
   const messages: KafkaMessage[] = Array.from({ length: count }, (_, i) => ({
-    key: null,
+    key: key ? Buffer.from(key(first + i)) : null,
     value: Buffer.from(JSON.stringify({ n: first + i })),
     timestamp: '1714564800000',
     attributes: 0,

@@ -94,3 +94,38 @@ describe('flow output', () => {
     );
   });
 });
+
+describe('flow output of Nest pattern handlers', () => {
+  it('marks @EventPattern and @MessagePattern routes with their handler', () => {
+    class OrdersControllerOnOrder {}
+    class PricesControllerGet {}
+    Object.defineProperty(OrdersControllerOnOrder, 'name', { value: 'OrdersController.onOrder' });
+    Object.defineProperty(PricesControllerGet, 'name', { value: 'PricesController.get' });
+    const patternRoutes = [
+      {
+        ...routeOf(OrdersControllerOnOrder, 'orders', []),
+        pattern: {
+          kind: 'event' as const,
+          pattern: 'orders',
+          controller: 'OrdersController',
+          method: 'onOrder',
+        },
+      },
+      {
+        ...routeOf(PricesControllerGet, 'prices.get', []),
+        pattern: {
+          kind: 'message' as const,
+          pattern: 'prices.get',
+          controller: 'PricesController',
+          method: 'get',
+        },
+      },
+    ];
+    expect(describeFlow(patternRoutes)).toBe(
+      [
+        'orders => (nothing)  [@EventPattern OrdersController.onOrder]',
+        "prices.get => the request's kafka_replyTopic  [@MessagePattern PricesController.get]",
+      ].join('\n'),
+    );
+  });
+});

@@ -258,6 +258,32 @@ describe('the sample shop, end to end on a real broker', () => {
     expect(body.imports).toBeGreaterThanOrEqual(2);
   });
 
+  it('skips an inventory import over the stock limit through its exception filter, and goes on', async () => {
+    const sku = `SKU-${randomBytes(3).toString('hex')}`;
+    // Same key: both land on one partition, the skipped import first.
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic: prefix + 'inventory_csv',
+      messages: [
+        { key: sku, value: `${sku}-A,500000\n` },
+        { key: sku, value: `${sku}-A,7\n` },
+      ],
+    });
+    await producer.disconnect();
+    await eventually(
+      async () => (await http().get('/inventory')).body.stock[`${sku}-A`] === 7,
+      30_000,
+      'the import after the skipped one',
+    );
+    const { body } = await http().get('/metrics/karafka').expect(200);
+    expect(body.errors['consumer.consume.error (handled)']).toBeGreaterThanOrEqual(1);
+    expect(body.errors['consumer.consume.error']).toBeUndefined(); // not retried as a failure
+    // The global timing interceptor saw the inventory calls.
+    expect(body.consumeTime.inventory_csv.calls).toBeGreaterThanOrEqual(2);
+    expect(body.consumeTime.inventory_csv.maxMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('counts Karafka events by name at /metrics/karafka', async () => {
     const id = cartId();
     await http().post(`/carts/${id}/items`).send({ item: 'Book' }).expect(202);
@@ -276,6 +302,56 @@ describe('the sample shop, end to end on a real broker', () => {
     expect(body.events['rebalance.partitions_assigned']).toBeGreaterThan(0);
     expect(body.messagesConsumed.cart_events).toBeGreaterThan(0);
     expect(body.messagesConsumed.orders_placed).toBeGreaterThan(0);
+  });
+
+  it('mounts the web UI at /karafka: its process reports the shop routes through Kafka', async () => {
+    const clientId = process.env.KARAFKA_CLIENT_ID!;
+    await eventually(
+      async () => (await http().get('/karafka/processes')).text.includes(`<td>${clientId}</td>`),
+      30_000,
+      'the shop process on the Processes page',
+    );
+    const routing = await http().get('/karafka/routing').expect(200);
+    expect(routing.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(routing.text).toContain('cart_events =&gt;');
+    expect(routing.text).toContain(`${prefix}cart_events`);
+    await http()
+      .get('/karafka/assets/app.css')
+      .expect(200)
+      .expect('content-type', /text\/css/);
+  });
+
+  it('exposes Prometheus metrics at /metrics, with consumed messages and lag per partition', async () => {
+    const id = cartId();
+    await http().post(`/carts/${id}/items`).send({ item: 'Book' }).expect(202);
+    await eventually(
+      async () => (await http().get('/metrics')).text.includes('karafka_messages_consumed_total{'),
+      30_000,
+      'consumed messages in /metrics',
+    );
+    const response = await http().get('/metrics').expect(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.text).toMatch(
+      /karafka_messages_consumed_total\{group="[^"]+",topic="cart_events",partition="\d"\} \d+/,
+    );
+    expect(response.text).toMatch(
+      /karafka_consumer_lag\{group="[^"]+",topic="cart_events",partition="\d"\} \d+/,
+    );
+    expect(response.text).toContain('# TYPE karafka_consume_duration_seconds histogram');
+    expect(response.text).toContain('process_cpu_seconds_total'); // defaultMetrics: true
+  });
+
+  it('answers the probes at /health/ready and /health/live', async () => {
+    await eventually(
+      async () => (await http().get('/health/ready')).status === 200,
+      30_000,
+      'ready',
+    );
+    const { body } = await http().get('/health/ready').expect(200);
+    expect(body.status).toBe('ok');
+    expect(body.details.kafka.status).toBe('up');
+    expect(body.details.kafka.groups).toHaveLength(4);
+    await http().get('/health/live').expect(200);
   });
 
   it('prints the flow the README shows', () => {

@@ -69,6 +69,8 @@ export async function totalEndOffset(topic: string): Promise<number> {
 export interface ReadMessage {
   key: string | null;
   value: string | null;
+  /** The value's bytes as they are (binary formats). */
+  rawValue: Buffer | null;
   headers: Record<string, string>;
 }
 
@@ -83,6 +85,7 @@ export async function readTopic(topic: string, count: number): Promise<ReadMessa
       void got.push({
         key: message.key?.toString() ?? null,
         value: message.value?.toString() ?? null,
+        rawValue: message.value ?? null,
         headers: Object.fromEntries(
           Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
         ),
@@ -94,4 +97,16 @@ export async function readTopic(topic: string, count: number): Promise<ReadMessa
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** One message to a dedicated broker (not the global one): for tests that run their own. */
+export async function produceTo(brokers: string, topic: string, value: string): Promise<void> {
+  const producer = new Kafka({
+    clientId: uniqueName('produce-to'),
+    brokers: [brokers],
+    logLevel: logLevel.NOTHING,
+  }).producer();
+  await producer.connect();
+  await producer.send({ topic, messages: [{ value }] });
+  await producer.disconnect();
 }

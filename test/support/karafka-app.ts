@@ -1,4 +1,10 @@
-import { Module, type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type INestApplicationContext,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterEach } from 'vitest';
 import type { KarafkaModuleOptions } from '../../lib/karafka-module-options.js';
@@ -24,6 +30,8 @@ export interface TestApp {
 export async function startKarafkaApp(opts: {
   clientId: string;
   providers: Provider[];
+  /** Other modules the app imports (e.g. SchemaRegistryModule). */
+  imports?: DynamicModule[];
   options?: Partial<KarafkaModuleOptions>;
   record?: KarafkaEventName[];
   listen?: boolean;
@@ -36,6 +44,7 @@ export async function startKarafkaApp(opts: {
         logger: false,
         ...opts.options,
       }),
+      ...(opts.imports ?? []),
     ],
     providers: opts.providers,
   })

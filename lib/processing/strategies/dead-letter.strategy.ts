@@ -3,10 +3,12 @@ import type { Producer } from '../../producer/producer.js';
 import type { PartitionScope, ProcessingStrategy } from './processing-strategy.js';
 
 /**
- * A route with a dead letter topic. Failures back off like `offsets` says until `maxRetries`;
- * then a batch is first replayed one message at a time (from the retry point to its end), so
- * that only the message that fails on its own, after its own retries, is moved: it is produced
- * to the dead letter topic, marked as skipped, and consuming goes on after it.
+ * A route with a dead letter topic. A failed call of several messages cannot tell which one is
+ * poison: the batch is replayed one message at a time from the retry point to its end (after
+ * the usual backoff), its failed call still counted. A message that fails on its own once it
+ * has been in `maxRetries + 1` failed calls (the batch's and its own) is moved: produced to the
+ * dead letter topic with that count in `karafka_attempts`, marked as skipped, and consuming
+ * goes on after it.
  */
 export class DeadLetterStrategy implements ProcessingStrategy {
   constructor(
@@ -41,15 +43,16 @@ export class DeadLetterStrategy implements ProcessingStrategy {
     retryFrom: string,
   ): Promise<void> {
     const { coordinator } = scope;
-    if (coordinator.attempt <= this.target.maxRetries) {
-      return this.offsets.handleFailure(scope, error, list, retryFrom);
-    }
+    const retriesLeft = coordinator.attempt <= this.target.maxRetries;
     if (list.length > 1) {
+      // Retrying the whole batch would only add calls to every message of it: find the poison.
       coordinator.collapse(list[list.length - 1]!.offset);
-      coordinator.succeeded();
+      if (retriesLeft) return this.offsets.handleFailure(scope, error, list, retryFrom);
+      // maxRetries: 0 — no backoff, but the message must still fail on its own to be moved.
       coordinator.seekAfterBatch(retryFrom);
       return;
     }
+    if (retriesLeft) return this.offsets.handleFailure(scope, error, list, retryFrom);
     const poison = list[0]!;
     if (!(await this.dispatch(scope, poison, error))) {
       return this.offsets.handleFailure(scope, error, list, retryFrom);
@@ -62,7 +65,8 @@ export class DeadLetterStrategy implements ProcessingStrategy {
       attempts: coordinator.attempt,
       error,
     });
-    coordinator.succeeded();
+    coordinator.succeeded(poison.offset);
+    coordinator.processedUpTo(poison.offset);
     coordinator.seekAfterBatch((BigInt(poison.offset) + 1n).toString());
   }
 

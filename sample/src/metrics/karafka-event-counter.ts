@@ -6,8 +6,10 @@ export interface KarafkaMetrics {
   events: Record<string, number>;
   /** messages consumed (sum of `consumer.consumed` counts), per route topic */
   messagesConsumed: Record<string, number>;
-  /** `error.occurred` by error type */
+  /** `error.occurred` by error type (`<type> (handled)` when an exception filter handled it) */
   errors: Record<string, number>;
+  /** `consume` calls timed by ConsumeTimingInterceptor, per route topic */
+  consumeTime: Record<string, { calls: number; totalMs: number; maxMs: number }>;
 }
 
 /**
@@ -22,6 +24,10 @@ export class KarafkaEventCounter implements KarafkaListener {
   private readonly events = new Map<string, number>();
   private readonly consumed = new Map<string, number>();
   private readonly errors = new Map<string, number>();
+  private readonly consumeTime = new Map<
+    string,
+    { calls: number; totalMs: number; maxMs: number }
+  >();
 
   onAppInitialized(event: KarafkaEvent<'app.initialized'>): void {
     this.count(event);
@@ -80,8 +86,17 @@ export class KarafkaEventCounter implements KarafkaListener {
   }
   onErrorOccurred(event: KarafkaEvent<'error.occurred'>): void {
     this.count(event);
-    const { type } = event.payload;
+    const type = event.payload.handled ? `${event.payload.type} (handled)` : event.payload.type;
     this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
+  }
+
+  /** One `consume` call of `topic` took `ms` (see ConsumeTimingInterceptor). */
+  recordConsumeTime(topic: string, ms: number): void {
+    const time = this.consumeTime.get(topic) ?? { calls: 0, totalMs: 0, maxMs: 0 };
+    time.calls += 1;
+    time.totalMs += ms;
+    time.maxMs = Math.max(time.maxMs, ms);
+    this.consumeTime.set(topic, time);
   }
 
   snapshot(): KarafkaMetrics {
@@ -90,6 +105,14 @@ export class KarafkaEventCounter implements KarafkaListener {
       events: sorted(this.events),
       messagesConsumed: sorted(this.consumed),
       errors: sorted(this.errors),
+      consumeTime: Object.fromEntries(
+        [...this.consumeTime]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([topic, { calls, totalMs, maxMs }]) => [
+            topic,
+            { calls, totalMs: Math.round(totalMs * 10) / 10, maxMs: Math.round(maxMs * 10) / 10 },
+          ]),
+      ),
     };
   }
 

@@ -17,12 +17,13 @@ import {
 } from '../partition-fakes.js';
 
 let calls: string[];
-let poison: string;
+/** Offsets whose message always fails. */
+let poisons: Set<string>;
 
 class PoisonConsumer extends BaseConsumer<{ n: number }> {
   consume(messages: Messages<{ n: number }>): void {
     calls.push(describeCall(messages));
-    for (const m of messages) if (m.offset === poison) throw new Error(`poison ${m.offset}`);
+    for (const m of messages) if (poisons.has(m.offset)) throw new Error(`poison ${m.offset}`);
   }
 }
 
@@ -38,7 +39,7 @@ function setup(options: { batch: boolean; manualOffsets?: boolean }, host = new 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
   calls = [];
-  poison = '1';
+  poisons = new Set(['1']);
 });
 afterEach(() => vi.useRealTimers());
 
@@ -80,7 +81,7 @@ describe('DeadLetterStrategy', () => {
       expect.objectContaining({ offset: '1', deadLetterTopic: 'orders_dlq', attempts: 2 }),
     ]);
     // The attempt count starts over: the next failure backs off with the first pause again.
-    poison = '2';
+    poisons = new Set(['2']);
     await executor.process(fakeBatch(2, 1), new FakeControls());
     expect(host.eventsNamed('consumer.consuming.pause').at(-1)).toMatchObject({
       attempt: 1,
@@ -88,29 +89,76 @@ describe('DeadLetterStrategy', () => {
     });
   });
 
-  it('batch mode: after the retries the batch is replayed one by one, only the poison message moves', async () => {
+  it('batch mode: the first failure replays the batch one by one; the poison moves after maxRetries + 1 failed calls', async () => {
     const { host, executor } = setup({ batch: true });
-    await executor.process(fakeBatch(0, 3), new FakeControls()); // attempt 1: backoff
-    await vi.runOnlyPendingTimersAsync();
-    host.calls.length = 0;
-    await executor.process(fakeBatch(0, 3), new FakeControls()); // attempt 2: collapse
+    await executor.process(fakeBatch(0, 3), new FakeControls()); // attempt 1: backoff, collapse
     expect(host.produced).toEqual([]);
-    expect(host.calls).toEqual(['seek orders/0 0']);
+    expect(host.calls).toEqual(['pause orders/0', 'seek orders/0 0']);
     expect(host.lastMarked()).toBeUndefined();
-    calls.length = 0;
-    await executor.process(fakeBatch(0, 3), new FakeControls()); // one by one: 0 ok, 1 fails
     await vi.runOnlyPendingTimersAsync();
-    await executor.process(fakeBatch(1, 2), new FakeControls()); // 1 fails again: moved
+    // One by one: 0 ok (the count goes back to the batch's 1), 1 fails: attempt 2 > 1, moved.
+    await executor.process(fakeBatch(0, 3), new FakeControls());
     expect(host.produced.map((m) => m.headers?.karafka_original_offset)).toEqual(['1']);
+    expect(host.produced[0]!.headers).toMatchObject({ karafka_attempts: '2' });
+    expect(host.eventsNamed('dead_letter_queue.dispatched')).toEqual([
+      expect.objectContaining({ offset: '1', attempts: 2 }),
+    ]);
+    // One pause in all: the batch's; the poison's own failure was its last.
+    expect(host.eventsNamed('consumer.consuming.pause')).toHaveLength(1);
     await executor.process(fakeBatch(2, 2), new FakeControls()); // one by one, replay covered 0-2
     await executor.process(fakeBatch(4, 2), new FakeControls()); // batches again
-    expect(calls).toEqual(['0', '1', '1', '2', '3', '4-5']);
+    expect(calls).toEqual(['0-2', '0', '1', '2', '3', '4-5']);
+    expect(calls.filter((c) => c === '1' || c === '0-2')).toHaveLength(1 + 1);
     expect(host.lastMarked()).toBe('5');
+  });
+
+  it('batch mode: two poison messages of one batch are each moved after exactly maxRetries + 1 failed calls', async () => {
+    const host = new FakeHost();
+    const route = fakeRoute(PoisonConsumer, {
+      batch: true,
+      deadLetter: { topic: 'orders_dlq', maxRetries: 2 },
+    });
+    const executor = new PartitionExecutor(route, 0, host, parseJson, selectStrategy(route));
+    poisons = new Set(['1', '3']);
+    let from = 0;
+    for (let round = 0; round < 10 && host.lastMarked() !== '4'; round++) {
+      await executor.process(fakeBatch(from, 5 - from), new FakeControls());
+      await vi.runOnlyPendingTimersAsync();
+      const seek = host.calls.filter((c) => c.startsWith('seek')).at(-1);
+      if (seek) from = Number(seek.split(' ').at(-1));
+    }
+    const callsWith = (offset: number) =>
+      calls.filter((c) => {
+        const [first, last = first] = c.split('-').map(Number);
+        return first! <= offset && offset <= last!;
+      }).length;
+    expect(host.produced.map((m) => m.headers?.karafka_original_offset)).toEqual(['1', '3']);
+    expect(host.produced.map((m) => m.headers?.karafka_attempts)).toEqual(['3', '3']);
+    expect(callsWith(1)).toBe(3);
+    expect(callsWith(3)).toBe(3);
+    // The good messages were each called once on their own, after the failed batch call.
+    expect(calls.filter((c) => ['0', '2', '4'].includes(c))).toEqual(['0', '2', '4']);
+  });
+
+  it('batch mode with maxRetries: 0: no backoff, the poison moves after its own call (2 in all)', async () => {
+    const host = new FakeHost();
+    const route = fakeRoute(PoisonConsumer, {
+      batch: true,
+      deadLetter: { topic: 'orders_dlq', maxRetries: 0 },
+    });
+    const executor = new PartitionExecutor(route, 0, host, parseJson, selectStrategy(route));
+    await executor.process(fakeBatch(0, 3), new FakeControls());
+    expect(host.calls).toEqual(['seek orders/0 0']);
+    await executor.process(fakeBatch(0, 3), new FakeControls());
+    await executor.process(fakeBatch(2, 1), new FakeControls());
+    expect(calls).toEqual(['0-2', '0', '1', '2']);
+    expect(host.produced.map((m) => m.headers?.karafka_attempts)).toEqual(['2']);
+    expect(host.eventsNamed('consumer.consuming.pause')).toEqual([]);
   });
 
   it('with manual offsets the moved message is not marked (the consumer marks)', async () => {
     const { host, executor } = setup({ batch: false, manualOffsets: true });
-    poison = '0';
+    poisons = new Set(['0']);
     await executor.process(fakeBatch(0, 1), new FakeControls());
     await vi.runOnlyPendingTimersAsync();
     await executor.process(fakeBatch(0, 1), new FakeControls());
@@ -122,7 +170,7 @@ describe('DeadLetterStrategy', () => {
   it('a failed dispatch is reported and the message backs off again, unmarked', async () => {
     const { host, executor } = setup({ batch: false });
     host.produceError = new Error('broker down');
-    poison = '0';
+    poisons = new Set(['0']);
     await executor.process(fakeBatch(0, 1), new FakeControls());
     await vi.runOnlyPendingTimersAsync();
     await executor.process(fakeBatch(0, 1), new FakeControls());

@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { KarafkaMetrics } from './karafka-metrics.js';
+import { KARAFKA_METRICS_OPTIONS, type KarafkaMetricsOptions } from './karafka-metrics.options.js';
+import { metricsController } from './metrics.controller.js';
+
+/**
+ * Prometheus metrics for nestjs-karafka (needs `prom-client`, an optional peer). Import
+ * `KarafkaMetricsModule.forRoot()` next to `KarafkaModule.forRoot()`: GET /metrics on the app's
+ * HTTP server, or on a port of its own with `{ port }` for apps without HTTP.
+ */
+@Module({})
+export class KarafkaMetricsModule {
+  /** Registers the metrics and the scrape endpoint. */
+  static forRoot(options: KarafkaMetricsOptions = {}): DynamicModule {
+    return {
+      module: KarafkaMetricsModule,
+      providers: [{ provide: KARAFKA_METRICS_OPTIONS, useValue: options }, KarafkaMetrics],
+      controllers: options.port === undefined ? [metricsController(options.path ?? 'metrics')] : [],
+      exports: [KarafkaMetrics],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import type { Admin, ITopicConfig } from 'kafkajs';
+
+/** The Kafka topics the web UI keeps its state in (no other storage). */
+export interface KarafkaWebTopics {
+  /** Full state of each process, every `interval` (compacted by process id, kept 1 h). */
+  reports: string;
+  /** Small per-process counters of each report, kept a day: the charts' history. */
+  samples: string;
+  /** Errors of `error.occurred` with class, message, stack and where (kept 7 days). */
+  errors: string;
+  /** Pause/resume/seek commands from the UI to the owning process (kept 1 h). */
+  commands: string;
+}
+
+/** Default topic names (Karafka Web's `karafka_consumers_*` naming). */
+export const DEFAULT_WEB_TOPICS: KarafkaWebTopics = {
+  reports: 'karafka_consumers_reports',
+  samples: 'karafka_consumers_samples',
+  errors: 'karafka_errors',
+  commands: 'karafka_consumers_commands',
+};
+
+const HOUR = 3_600_000;
+
+function topicConfigs(topics: KarafkaWebTopics): ITopicConfig[] {
+  const config = (entries: Record<string, string>) =>
+    Object.entries(entries).map(([name, value]) => ({ name, value }));
+  return [
+    {
+      topic: topics.reports,
+      numPartitions: 1,
+      // Only the newest report per process matters; compaction keeps the topic small, the
+      // retention drops processes gone for an hour.
+      configEntries: config({
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': String(HOUR),
+        'segment.ms': String(HOUR / 6),
+      }),
+    },
+    {
+      topic: topics.samples,
+      numPartitions: 1,
+      configEntries: config({ 'retention.ms': String(24 * HOUR), 'segment.ms': String(HOUR) }),
+    },
+    {
+      topic: topics.errors,
+      numPartitions: 1,
+      configEntries: config({ 'retention.ms': String(7 * 24 * HOUR) }),
+    },
+    {
+      topic: topics.commands,
+      numPartitions: 1,
+      configEntries: config({ 'retention.ms': String(HOUR) }),
+    },
+  ];
+}
+
+/** Creates the web UI's topics that do not exist yet (`karafka web install` and at start). */
+export async function ensureWebTopics(admin: Admin, topics: KarafkaWebTopics): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topicConfigs(topics).filter((config) => !existing.has(config.topic));
+  if (!missing.length) return [];
+  try {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } catch (error) {
+    // Another process created them at the same moment.
+    if (!/already exists/i.test(String((error as Error).message))) throw error;
+  }
+  return missing.map((config) => config.topic);
+}
