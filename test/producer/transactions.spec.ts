@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import { Producer } from '../../lib/producer/producer.js';
-import { NotTransactionalError, ProducerFencedError } from '../../lib/producer/producer.error.js';
+import {
+  NotTransactionalError,
+  PayloadSerializationError,
+  ProducerFencedError,
+} from '../../lib/producer/producer.error.js';
+import type { DeliveryHandle } from '../../lib/producer/producer-message.js';
+import type { Serializer } from '../../lib/serialization/serialization.interfaces.js';
 import { createTopic, uniqueName } from '../support/kafka.js';
 import { appsClosedAfterEach, startKarafkaApp, type TestApp } from '../support/karafka-app.js';
 import { readIsolated, type IsolatedRead } from '../support/isolation-reader.js';
@@ -21,6 +27,16 @@ async function transactionalApp(transactionalId?: string): Promise<TestApp> {
 }
 
 const values = (messages: IsolatedRead[]) => messages.map((m) => m.value);
+
+/** Serializes after a delay that shrinks with `n`, so later payloads finish first. */
+class SlowSerializer implements Serializer {
+  async serialize(payload: unknown): Promise<string> {
+    const { n, fail } = payload as { n: number; fail?: boolean };
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 40 - n * 4)));
+    if (fail) throw new Error(`cannot encode n=${n}`);
+    return `slow:${n}`;
+  }
+}
 const has = (value: string) => (messages: IsolatedRead[]) =>
   messages.some((m) => m.value === value);
 
@@ -79,6 +95,45 @@ describe('Producer.transaction', () => {
       'transaction.committed',
     ]);
     expect((app.events[1] as KarafkaEvent<'transaction.aborted'>).payload.error).toBe(failure);
+  });
+
+  it('holds async sends with async serializers for the commit, in call order; one that cannot be serialized aborts it', async () => {
+    const topic = uniqueName('tx-async-serde');
+    await createTopic(topic);
+    const app = await transactionalApp(uniqueName('tx-id'));
+    const producer = app.app.get(Producer);
+    const serializer = new SlowSerializer();
+
+    const handles = await producer.transaction((tx): DeliveryHandle[] => {
+      const first = tx.produceAsync({ topic, payload: { n: 0 }, serializer });
+      const many = producer.produceManyAsync([
+        { topic, payload: { n: 1 }, serializer },
+        { topic, payload: { n: 9 }, serializer },
+      ]);
+      producer.buffer({ topic, payload: { n: 5 }, serializer });
+      return [first, ...many, ...producer.flushAsync()];
+    });
+    const reports = await Promise.all(handles.map((handle) => handle.report));
+    expect(reports.map((report) => Number(report.offset))).toEqual([0, 1, 2, 3]);
+    const committed = await readIsolated(topic, 'read_committed', (m) => m.length >= 4);
+    expect(values(committed)).toEqual(['slow:0', 'slow:1', 'slow:9', 'slow:5']);
+
+    const failed = producer.transaction(async (tx) => {
+      await tx.produceSync({ topic, payload: 'sent-before' });
+      tx.produceAsync({ topic, payload: { n: 2, fail: true }, serializer }).report.catch(
+        () => undefined,
+      );
+    });
+    await expect(failed).rejects.toBeInstanceOf(PayloadSerializationError);
+    await producer.produceSync({ topic, payload: 'after' });
+    const later = await readIsolated(topic, 'read_committed', has('after'));
+    expect(values(later)).toEqual(['slow:0', 'slow:1', 'slow:9', 'slow:5', 'after']);
+    expect(app.events.map((e) => e.id).slice(2)).toEqual([
+      'transaction.started',
+      'transaction.aborted',
+      'transaction.started',
+      'transaction.committed',
+    ]);
   });
 
   it('fences a zombie: an older producer with the same transactional id cannot commit, and is rebuilt on next use', async () => {
