@@ -185,6 +185,33 @@ describe('RoutesExplorer', () => {
       expect(payments).toMatchObject({ isolationLevel: 'read_uncommitted' });
     });
 
+    it('exactlyOnce refuses virtual partitions at boot, listing every problem of the route', async () => {
+      @Consumer('payments', {
+        exactlyOnce: true,
+        manualOffsets: true,
+        virtualPartitions: { max: 4 },
+      })
+      class ParallelExactlyOnce extends BaseConsumer {
+        consume(): void {}
+      }
+      const message = await bootError({ providers: [ParallelExactlyOnce] });
+      expect(message).toMatch(/ParallelExactlyOnce \(topic "payments"\) has invalid options/);
+      expect(message).toMatch(/manualOffsets: cannot be combined with exactlyOnce/);
+      expect(message).toMatch(
+        /virtualPartitions: cannot be combined with exactlyOnce .* give the topic more partitions instead/s,
+      );
+
+      // With automaticallyMarkAsConsumed: false an exactly-once route still commits by itself.
+      @Consumer('payments', { exactlyOnce: true })
+      class ExactlyOnce extends BaseConsumer {
+        consume(): void {}
+      }
+      const [route] = (
+        await routesOf({ providers: [ExactlyOnce] }, { automaticallyMarkAsConsumed: false })
+      ).routes;
+      expect(route).toMatchObject({ exactlyOnce: true, manualOffsets: false });
+    });
+
     it('defaults persistent, initialOffset and manualOffsets from the config defaults', async () => {
       const [route] = (await routesOf({ providers: [OrdersConsumer] })).routes;
       expect(route).toMatchObject({
