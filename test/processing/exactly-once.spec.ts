@@ -1,4 +1,13 @@
+import {
+  Injectable,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { from, switchMap, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import type { KarafkaContext } from '../../lib/enhancers/karafka-context.js';
 import type { KarafkaEvent } from '../../lib/instrumentation/karafka-events.js';
 import type { Messages } from '../../lib/messages/messages.js';
 import { BaseConsumer } from '../../lib/processing/base-consumer.js';
@@ -6,6 +15,10 @@ import { Producer } from '../../lib/producer/producer.js';
 import { Responds } from '../../lib/responders/responds.decorator.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { RouteRegistry } from '../../lib/routing/route-registry.js';
+import type {
+  DeserializationInput,
+  Deserializer,
+} from '../../lib/serialization/serialization.interfaces.js';
 import { readIsolated, type IsolatedRead } from '../support/isolation-reader.js';
 import { createTopic, eventually, uniqueName } from '../support/kafka.js';
 import {
@@ -93,6 +106,72 @@ describe('exactlyOnce routes, on a real broker', () => {
     expect(new Set(committed.map((e) => e.payload.transactionalId))).toEqual(
       new Set([`${groupId}-${input}-0`, `${groupId}-${input}-1`]),
     );
+  });
+
+  it('runs enhancers and async-decoded payloads inside the transaction: what an interceptor sends commits or aborts with the call', async () => {
+    const input = uniqueName('eo-chain-in');
+    const output = uniqueName('eo-chain-out');
+    const audit = uniqueName('eo-chain-audit');
+    for (const topic of [input, output, audit]) await createTopic(topic, 1);
+    await produceRaw(
+      input,
+      Array.from({ length: 20 }, (_, n) => ({ value: JSON.stringify({ n }) })),
+    );
+    let calls = 0;
+
+    class SlowJsonDeserializer implements Deserializer {
+      async deserialize({ raw }: DeserializationInput): Promise<unknown> {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return JSON.parse(raw!.toString());
+      }
+    }
+
+    /** Sends through the context's producer before consume: the call's transaction, if any. */
+    @Injectable()
+    class AuditInterceptor implements NestInterceptor {
+      intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+        const karafka = context.switchToRpc().getContext<KarafkaContext>();
+        const sent = karafka
+          .getProducer()
+          .produceSync({ topic: audit, payload: `before ${karafka.getMessage().offset}` });
+        return from(sent).pipe(switchMap(() => next.handle()));
+      }
+    }
+
+    @Consumer(input, { batch: true, exactlyOnce: true, deserializer: new SlowJsonDeserializer() })
+    @Responds(output, { multiple: true })
+    @UseInterceptors(AuditInterceptor)
+    class ChainedConsumer extends BaseConsumer<{ n: number }> {
+      consume(messages: Messages<{ n: number }>): void {
+        if (calls++ === 0) throw new Error('the first call fails after the interceptor sent');
+        for (const message of messages) this.respondTo(output, { doubled: message.payload.n * 2 });
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('eo-chain'),
+      providers: [ChainedConsumer],
+      options: { commit: { interval: 0, threshold: 0 }, pause: { timeout: 100 } },
+      record: ['transaction.committed', 'transaction.aborted'],
+    });
+    apps.push(app);
+    const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
+    await eventually(
+      async () => (await committedSoFar(groupId, input))[0] === '20',
+      30_000,
+      'the input offsets committed by the transactions',
+    );
+
+    const out = await readIsolated(output, 'read_committed', (m) => m.length >= 20);
+    const doubled = out.map((m) => (JSON.parse(m.value!) as { doubled: number }).doubled);
+    expect(doubled.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, n) => n * 2));
+    const committedAudit = await readIsolated(audit, 'read_committed', (m) => m.length >= 1);
+    const allAudit = await readIsolated(audit, 'read_uncommitted', (m) => m.length >= 2);
+    // The interceptor's send of the failed call was aborted with it.
+    expect(allAudit.length).toBe(committedAudit.length + 1);
+    const committedCalls = app.events.filter((e) => e.id === 'transaction.committed').length;
+    expect(committedAudit.length).toBe(committedCalls);
+    expect(app.events.filter((e) => e.id === 'transaction.aborted')).toHaveLength(1);
   });
 
   it('moves a poison message to the dead letter topic in the transaction that commits its skip', async () => {
