@@ -279,7 +279,7 @@ export class ConsumerGroupListener implements PartitionHost {
     if (action === 'pause') executor.consumerControls.pause();
     else if (action === 'resume') executor.consumerControls.resume();
     else if (executor.consumingSince !== undefined) executor.consumerControls.seek(offset ?? '0');
-    else this.seek(kafkaTopic, partition, BigInt(offset ?? '0').toString());
+    else executor.seekIdle(BigInt(offset ?? '0').toString());
     return true;
   }
 

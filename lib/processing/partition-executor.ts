@@ -110,6 +110,15 @@ export class PartitionExecutor {
     return this.coordinator.pausedByConsumer;
   }
 
+  /**
+   * A seek commanded from outside while no call runs (the web UI): the fetch moves there now,
+   * and the strategy drops what guarded the old position (exactly-once would skip back).
+   */
+  seekIdle(offset: string): void {
+    this.strategy.seeked?.(this.scope);
+    this.host.seek(this.route.kafkaTopic, this.partition, offset);
+  }
+
   /** The consumer's own pause/resume/seek, for commands from outside (the web UI). */
   get consumerControls(): Pick<ConsumerRuntime, 'pause' | 'resume' | 'seek'> {
     return this.main.runtime;

@@ -215,6 +215,50 @@ describe('exactlyOnce routes, on a real broker', () => {
     ]);
   });
 
+  it('replays after a seek commanded from outside (the web UI) below what its transactions committed', async () => {
+    const input = uniqueName('eo-seek-in');
+    const output = uniqueName('eo-seek-out');
+    for (const topic of [input, output]) await createTopic(topic, 1);
+    await produceRaw(
+      input,
+      ['a', 'b', 'c'].map((value) => ({ value })),
+    );
+    const seen: string[] = [];
+
+    @Consumer(input, { batch: true, exactlyOnce: true })
+    @Responds(output, { multiple: true })
+    class ReplayedConsumer extends BaseConsumer<unknown> {
+      consume(messages: Messages<unknown>): void {
+        for (const message of messages) {
+          seen.push(message.raw!.toString());
+          this.respondTo(output, message.raw!.toString());
+        }
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('eo-seek'),
+      providers: [ReplayedConsumer],
+      options: { commit: { interval: 0, threshold: 0 }, pause: { timeout: 100 } },
+    });
+    apps.push(app);
+    const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
+    await eventually(
+      async () => (await committedSoFar(groupId, input))[0] === '3',
+      30_000,
+      'the first pass committed',
+    );
+    expect(seen).toEqual(['a', 'b', 'c']);
+
+    const command = { group: groupId, topic: input, partition: 0 } as const;
+    expect(app.server.command({ ...command, action: 'seek', offset: '1' })).toBe(true);
+    await eventually(() => seen.length === 5, 30_000, 'the replay from offset 1');
+    expect(seen).toEqual(['a', 'b', 'c', 'b', 'c']);
+    // A replay is reprocessing on purpose: its results are committed again.
+    const out = await readIsolated(output, 'read_committed', (m) => m.length >= 5);
+    expect(values(out)).toEqual(['a', 'b', 'c', 'b', 'c']);
+  });
+
   it('reads with the isolation level of the route: read_uncommitted routes see aborted messages', async () => {
     const topic = uniqueName('eo-iso');
     await createTopic(topic, 1);

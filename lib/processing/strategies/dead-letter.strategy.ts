@@ -28,6 +28,10 @@ export class DeadLetterStrategy implements ProcessingStrategy {
     return this.offsets.runCall?.bind(this.offsets);
   }
 
+  seeked(scope: PartitionScope): void {
+    this.offsets.seeked?.(scope);
+  }
+
   async release(scope: PartitionScope): Promise<void> {
     await this.offsets.release?.(scope);
   }

@@ -120,6 +120,11 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     }
   }
 
+  /** A seek from outside (web UI) may go back before the committed offset on purpose. */
+  seeked(scope: PartitionScope): void {
+    this.committedNext.delete(scope.partition);
+  }
+
   async release(scope: PartitionScope): Promise<void> {
     const producer = this.producers.get(scope.partition);
     this.producers.delete(scope.partition);

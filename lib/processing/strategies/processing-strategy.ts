@@ -58,6 +58,9 @@ export interface ProcessingStrategy {
     work: (producer: Producer) => Promise<void>,
   ): Promise<void>;
 
+  /** The partition was seeked from outside a call (a web UI command): the position is on purpose. */
+  seeked?(scope: PartitionScope): void;
+
   /** The partition's executor is dropped (revoked, shut down): free what was kept for it. */
   release?(scope: PartitionScope): Promise<void>;
 }
