@@ -20,7 +20,7 @@ import type {
   Deserializer,
 } from '../../lib/serialization/serialization.interfaces.js';
 import { readIsolated, type IsolatedRead } from '../support/isolation-reader.js';
-import { createTopic, eventually, uniqueName } from '../support/kafka.js';
+import { createTopic, eventually, testKafka, uniqueName } from '../support/kafka.js';
 import {
   appsClosedAfterEach,
   committedOffsets,
@@ -172,6 +172,78 @@ describe('exactlyOnce routes, on a real broker', () => {
     const committedCalls = app.events.filter((e) => e.id === 'transaction.committed').length;
     expect(committedAudit.length).toBe(committedCalls);
     expect(app.events.filter((e) => e.id === 'transaction.aborted')).toHaveLength(1);
+  });
+
+  it('after a failed call re-reads what the transactions committed: another owner took the id and committed the batch meanwhile', async () => {
+    const input = uniqueName('eo-taken-in');
+    const output = uniqueName('eo-taken-out');
+    for (const topic of [input, output]) await createTopic(topic, 1);
+    await produceRaw(
+      input,
+      ['a', 'b', 'c'].map((value) => ({ value })),
+    );
+    let calls = 0;
+    let inCall!: () => void;
+    const entered = new Promise<void>((resolve) => (inCall = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+
+    @Consumer(input, { batch: true, exactlyOnce: true })
+    @Responds(output, { multiple: true })
+    class SlowConsumer extends BaseConsumer<unknown> {
+      async consume(messages: Messages<unknown>): Promise<void> {
+        if (calls++ === 0) {
+          // Adds the output to this call's transaction, then waits while another takes the id.
+          await this.producer.produceSync({ topic: output, payload: 'attempt' });
+          inCall();
+          await gate;
+          throw new Error('fails after its transactional id moved to another producer');
+        }
+        for (const message of messages) this.respondTo(output, message.raw!.toString());
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId: uniqueName('eo-taken'),
+      providers: [SlowConsumer],
+      options: { commit: { interval: 0, threshold: 0 }, pause: { timeout: 100 } },
+    });
+    apps.push(app);
+    const groupId = app.app.get(RouteRegistry).table.routes[0]!.groupId;
+    await entered;
+
+    // Another owner (a process that got the partition) claims the id, fencing this one, and
+    // commits the three messages' results and offsets.
+    const other = testKafka().producer({
+      transactionalId: `${groupId}-${input}-0`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await other.connect();
+    try {
+      const tx = await other.transaction();
+      await tx.send({ topic: output, messages: [{ value: 'other owner' }] });
+      await tx.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: input, partitions: [{ partition: 0, offset: '3' }] }],
+      });
+      await tx.commit();
+    } finally {
+      await other.disconnect();
+    }
+    release();
+
+    await eventually(
+      async () => (await committedSoFar(groupId, input))[0] === '3',
+      30_000,
+      "the other owner's offsets",
+    );
+    const out = await readIsolated(output, 'read_committed', (m) => m.length >= 1, {
+      settleMs: 4_000,
+    });
+    // Retrying from what this process last knew would process a, b, c again.
+    expect(values(out)).toEqual(['other owner']);
+    expect(calls).toBe(1);
   });
 
   it('moves a poison message to the dead letter topic in the transaction that commits its skip', async () => {

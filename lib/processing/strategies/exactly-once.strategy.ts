@@ -1,7 +1,6 @@
 import { KarafkaError } from '../../errors/karafka.error.js';
 import type { Message } from '../../messages/message.js';
 import type { Producer } from '../../producer/producer.js';
-import { ProducerFencedError, TransactionFailedError } from '../../producer/producer.error.js';
 import { DefaultStrategy } from './default.strategy.js';
 import type { PartitionScope } from './processing-strategy.js';
 
@@ -109,13 +108,14 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
       if (coordinator.seekedByConsumer) this.committedNext.delete(partition);
       else this.committedNext.set(partition, BigInt(next));
     } catch (error) {
-      // Fenced, or Kafka refused the commit: another process may own the partition now, or
-      // commit for it. Never just take the id back and retry from here: the next batch claims
-      // it again and reads the committed offset first (beforeBatch), which another owner's
-      // commits may have moved past this call's messages.
-      if (error instanceof ProducerFencedError || error instanceof TransactionFailedError) {
-        await this.release(scope);
-      }
+      // Any failed transaction: another process may own the partition now, or commit for it
+      // (fenced, a refused commit, or a send that failed because the id was taken, which
+      // Kafka does not always report as fencing; an abort that fails then makes the producer
+      // reconnect, which claims the id again). Never retry in place from what this process
+      // believes was committed: the next batch claims the id again and reads the committed
+      // offset first (beforeBatch), which another owner's commits may have moved past this
+      // call's messages. Costs one claim and one offset read per failed call.
+      await this.release(scope);
       throw error;
     }
   }
