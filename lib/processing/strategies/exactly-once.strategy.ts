@@ -22,6 +22,8 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
   private readonly producers = new Map<number, Producer>();
   /** Per input partition: the offset its committed transactions continue at. */
   private readonly committedNext = new Map<number, bigint>();
+  /** Partitions revoked (or shut down) since their last batch: never claimed from a call. */
+  private readonly revoked = new Set<number>();
 
   /**
    * Nothing goes to the group's plain offset commits: the transactions commit the offsets. A
@@ -56,12 +58,23 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
         ? expected.toString()
         : undefined;
     }
+    this.revoked.delete(scope.partition);
+    const committed = await this.claim(scope);
+    return committed !== undefined && committed > BigInt(firstOffset)
+      ? committed.toString()
+      : undefined;
+  }
+
+  /**
+   * Takes the partition's transactional id over (fencing the previous owner and waiting for its
+   * transaction to complete), then reads the offset its transactions committed.
+   */
+  private async claim(scope: PartitionScope): Promise<bigint | undefined> {
     const { route, partition, host } = scope;
     const producer = host.producer.transactional(
       `${route.groupId}-${route.kafkaTopic}-${partition}`,
     );
     try {
-      // Takes the id over: fences the previous owner, waits for its transaction to complete.
       await producer.connect();
     } catch (error) {
       await producer.close().catch(() => undefined);
@@ -70,12 +83,11 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     this.producers.set(partition, producer);
     // kafkajs read the committed offset when the partition was assigned, possibly before the
     // previous owner's last commit landed: that offset is only now stable.
-    const committed = await host.committedOffset(route.kafkaTopic, partition);
-    if (committed !== undefined) this.committedNext.set(partition, BigInt(committed));
+    const read = await host.committedOffset(route.kafkaTopic, partition);
+    const committed = read === undefined ? undefined : BigInt(read);
+    if (committed !== undefined) this.committedNext.set(partition, committed);
     else this.committedNext.delete(partition);
-    return committed !== undefined && BigInt(committed) > BigInt(firstOffset)
-      ? committed
-      : undefined;
+    return committed;
   }
 
   async runCall(
@@ -83,15 +95,16 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     list: readonly Message[],
     work: (producer: Producer) => Promise<void>,
   ): Promise<void> {
-    const producer = this.producers.get(scope.partition);
-    // beforeBatch ran first for this batch: only a revocation in between releases the producer.
-    if (!producer) {
+    const { route, partition, coordinator } = scope;
+    if (this.revoked.has(partition)) {
       throw new KarafkaError(
-        `Partition ${scope.partition} of "${scope.route.topic}" was revoked during the call: ` +
+        `Partition ${partition} of "${route.topic}" was revoked during the call: ` +
           'its transactional producer is closed, the call is retried by its next owner.',
       );
     }
-    const { route, partition, coordinator } = scope;
+    // beforeBatch claimed it for this batch; a failed call of the batch dropped it (a dead
+    // letter dispatch follows in the same batch): claim it again, as a new batch would.
+    const producer = this.producers.get(partition) ?? (await this.reclaim(scope, list[0]!));
     const next = (BigInt(list[list.length - 1]!.offset) + 1n).toString();
     try {
       await producer.transaction(async (tx) => {
@@ -115,9 +128,21 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
       // believes was committed: the next batch claims the id again and reads the committed
       // offset first (beforeBatch), which another owner's commits may have moved past this
       // call's messages. Costs one claim and one offset read per failed call.
-      await this.release(scope);
+      await this.drop(partition);
       throw error;
     }
+  }
+
+  private async reclaim(scope: PartitionScope, first: Message): Promise<Producer> {
+    const committed = await this.claim(scope);
+    if (committed !== undefined && committed > BigInt(first.offset)) {
+      throw new KarafkaError(
+        `Offset ${first.offset} of partition ${scope.partition} of "${scope.route.topic}" was ` +
+          `committed meanwhile (up to ${committed}) by another owner of the partition: ` +
+          'consuming continues from there.',
+      );
+    }
+    return this.producers.get(scope.partition)!;
   }
 
   /** A seek from outside (web UI) may go back before the committed offset on purpose. */
@@ -125,10 +150,16 @@ export class ExactlyOnceStrategy extends DefaultStrategy {
     this.committedNext.delete(scope.partition);
   }
 
+  /** Revoked or shut down: the partition's producer goes, and no call may claim it again. */
   async release(scope: PartitionScope): Promise<void> {
-    const producer = this.producers.get(scope.partition);
-    this.producers.delete(scope.partition);
-    this.committedNext.delete(scope.partition);
+    this.revoked.add(scope.partition);
+    await this.drop(scope.partition);
+  }
+
+  private async drop(partition: number): Promise<void> {
+    const producer = this.producers.get(partition);
+    this.producers.delete(partition);
+    this.committedNext.delete(partition);
     await producer?.close().catch(() => undefined);
   }
 }
