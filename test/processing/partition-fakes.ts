@@ -116,7 +116,13 @@ export function fakeRoute(
   options: Partial<
     Pick<
       Route,
-      'batch' | 'persistent' | 'manualOffsets' | 'deadLetter' | 'virtualPartitions' | 'responders'
+      | 'batch'
+      | 'persistent'
+      | 'manualOffsets'
+      | 'exactlyOnce'
+      | 'deadLetter'
+      | 'virtualPartitions'
+      | 'responders'
     >
   > = {},
 ): Route {
@@ -130,7 +136,7 @@ export function fakeRoute(
     persistent: options.persistent ?? true,
     initialOffset: 'earliest',
     manualOffsets: options.manualOffsets ?? false,
-    exactlyOnce: false,
+    exactlyOnce: options.exactlyOnce ?? false,
     isolationLevel: 'read_committed',
     deserializer: new JsonDeserializer(),
     deadLetter: options.deadLetter,
