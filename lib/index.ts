@@ -132,5 +132,13 @@ export { Monitor } from './instrumentation/monitor.js';
 
 // Parallelism: a swarm of processes
 export { runSwarm, type Swarm } from './swarm/run-swarm.js';
-export type { SwarmOptions } from './swarm/swarm-options.js';
-export type { SwarmWorkerState, SwarmWorkerStatus } from './swarm/swarm-supervisor.js';
+export type { SwarmHttpOptions, SwarmOptions } from './swarm/swarm-options.js';
+export type { SwarmWorkerState, SwarmWorkerStatus } from './swarm/swarm-status.js';
+export type {
+  SwarmHealth,
+  SwarmHealthCheck,
+  SwarmHealthProblem,
+  SwarmInspection,
+  SwarmWorkerInspection,
+  SwarmWorkerReport,
+} from './swarm/swarm-report.js';

@@ -9,3 +9,8 @@ export const KARAFKA_DESERIALIZER = Symbol.for('nestjs-karafka:KARAFKA_DESERIALI
 export const KARAFKA_SERIALIZER = Symbol.for('nestjs-karafka:KARAFKA_SERIALIZER');
 /** Internal: the TracingHooks that `KarafkaTracingModule` (nestjs-karafka/tracing) provides. */
 export const KARAFKA_TRACING = Symbol.for('nestjs-karafka:KARAFKA_TRACING');
+/**
+ * Internal: what `KarafkaMetricsModule` (nestjs-karafka/metrics) provides for a swarm's
+ * supervisor to collect: `{ metrics(): Promise<string> }`, so the core never loads prom-client.
+ */
+export const KARAFKA_METRICS_SOURCE = Symbol.for('nestjs-karafka:KARAFKA_METRICS_SOURCE');

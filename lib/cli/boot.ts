@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger, type INestApplicationContext, type LogLevel, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -78,6 +79,13 @@ export async function loadRootModule(file: BootFile): Promise<Type> {
 export interface BootOptions {
   /** Nest log levels; `false` silences Nest. */
   logger: LogLevel[] | false;
+  /**
+   * Boot the app as a Nest microservice with this provider (taken from the app's own container)
+   * as its transport strategy, as `connectMicroservice({ strategy: app.get(...) })` does in a
+   * hybrid app: Nest then registers the controllers' `@EventPattern` / `@MessagePattern`
+   * handlers with it. Without it the app is a plain application context.
+   */
+  strategy?: Type<CustomTransportStrategy>;
 }
 
 /**
@@ -90,14 +98,17 @@ export async function bootApp(
 ): Promise<INestApplicationContext> {
   const { boot } = command.optsWithGlobals<{ boot?: string }>();
   const rootModule = await loadRootModule(findBootFile(boot));
+  const contextOptions = {
+    logger: options.logger,
+    abortOnError: false,
+    bufferLogs: true,
+    autoFlushLogs: false,
+  };
   let app: INestApplicationContext;
   try {
-    app = await NestFactory.createApplicationContext(rootModule, {
-      logger: options.logger,
-      abortOnError: false,
-      bufferLogs: true,
-      autoFlushLogs: false,
-    });
+    app = options.strategy
+      ? await initMicroservice(rootModule, contextOptions, options.strategy)
+      : await NestFactory.createApplicationContext(rootModule, contextOptions);
   } catch (error) {
     Logger.detachBuffer();
     if (error instanceof KarafkaError) throw error;
@@ -108,6 +119,33 @@ export async function bootApp(
   }
   Logger.flush();
   return app;
+}
+
+/**
+ * The app as a Nest microservice whose strategy is the app's own `strategy` provider (Nest's
+ * `useFactory` microservice options resolve it from the container before the listeners are
+ * set up). Initialized, not listening: the caller starts the strategy.
+ */
+async function initMicroservice(
+  rootModule: Type,
+  contextOptions: { logger: LogLevel[] | false; abortOnError: boolean; bufferLogs: boolean },
+  strategy: Type<CustomTransportStrategy>,
+): Promise<INestApplicationContext> {
+  let resolved: CustomTransportStrategy | undefined;
+  const app = await NestFactory.createMicroservice(rootModule, {
+    ...contextOptions,
+    inject: [strategy],
+    useFactory: (server: CustomTransportStrategy) => {
+      resolved = server;
+      return { strategy: server };
+    },
+    // @nestjs/microservices before 11.1.2 looks for `strategy` on these options, not on what
+    // useFactory returned (it would make a TCP server): read after useFactory ran, it is the same.
+    get strategy() {
+      return resolved;
+    },
+  });
+  return app.init();
 }
 
 /** Boots the app, runs `fn`, always closes the app; then lets the process end (see exitWhenIdle). */

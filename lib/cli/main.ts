@@ -7,6 +7,7 @@ import { flowCommand } from './flow.command.js';
 import { infoCommand } from './info.command.js';
 import { installCommand } from './install.command.js';
 import { serverCommand } from './server.command.js';
+import { swarmCommand } from './swarm.command.js';
 import { topicsCommand } from './topics.command.js';
 import { webCommand } from './web.command.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const command of [
     serverCommand(),
+    swarmCommand(),
     flowCommand(),
     infoCommand(),
     topicsCommand(),

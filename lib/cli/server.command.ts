@@ -38,7 +38,8 @@ export function serverCommand(): Command {
     .option('-t, --topics <topics>', 'only these route topics (comma-separated)', list)
     .option(
       '--health-port <port>',
-      'serve GET /health/ready and /health/live (JSON, 200 or 503) on this port',
+      'serve GET /health/ready and /health/live (JSON, 200 or 503) on this port; ' +
+        'with --swarm the supervisor serves them for all workers, with /swarm and /metrics',
       portNumber,
     )
     .option('--health-host <host>', 'interface of the health port', '127.0.0.1')
@@ -49,7 +50,11 @@ export function serverCommand(): Command {
     )
     .action(async (flags: ServerFlags, command: Command) => {
       if (flags.swarm !== undefined) {
-        process.exitCode = await superviseServer(flags.swarm, process.argv);
+        const http =
+          flags.healthPort === undefined
+            ? undefined
+            : { port: flags.healthPort, host: flags.healthHost };
+        process.exitCode = await superviseServer(flags.swarm, process.argv, http);
         return exitWhenIdle();
       }
       const stopSignal = waitForStopSignal();
@@ -67,7 +72,9 @@ async function serve(
   flags: ServerFlags,
   stopSignal: Promise<StopSignal>,
 ): Promise<number> {
-  const app = await bootApp(command, { logger: ['log', 'error', 'warn'] });
+  // As a microservice with KarafkaServer as its strategy, like `connectMicroservice` in a hybrid
+  // app: Nest registers the controllers' @EventPattern / @MessagePattern handlers with it.
+  const app = await bootApp(command, { logger: ['log', 'error', 'warn'], strategy: KarafkaServer });
   const server = app.get(KarafkaServer);
   const selection: RouteSelection = { groups: flags.consumerGroups, topics: flags.topics };
   try {
@@ -92,9 +99,10 @@ async function serve(
       `karafka: health on http://${flags.healthHost}:${health.port}/health/ready and /health/live`,
     );
   }
-  reportToSupervisor(app);
+  const stopReporting = reportToSupervisor(app);
 
   const signal = await stopSignal;
+  stopReporting();
   await health?.close();
   console.log(`karafka: ${signal} received, stopping (a second signal forces the exit)...`);
   const { forced } = await server.close();

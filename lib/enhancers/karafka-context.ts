@@ -29,6 +29,14 @@ export class KarafkaContext<T = unknown> {
     return this.scope.partition;
   }
 
+  /**
+   * With `virtualPartitions`: the virtual partition (0 .. max-1) this call runs in; undefined
+   * without them, and on a collapsed retry (in offset order, after a failure).
+   */
+  get virtualPartition(): number | undefined {
+    return this.consumer.virtualPartition;
+  }
+
   /** Kafka consumer group id. */
   get groupId(): string {
     return this.scope.route.groupId;

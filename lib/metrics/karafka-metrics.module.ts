@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { KARAFKA_METRICS_SOURCE } from '../karafka.constants.js';
 import { KarafkaMetrics } from './karafka-metrics.js';
 import { KARAFKA_METRICS_OPTIONS, type KarafkaMetricsOptions } from './karafka-metrics.options.js';
 import { metricsController } from './metrics.controller.js';
@@ -14,7 +15,12 @@ export class KarafkaMetricsModule {
   static forRoot(options: KarafkaMetricsOptions = {}): DynamicModule {
     return {
       module: KarafkaMetricsModule,
-      providers: [{ provide: KARAFKA_METRICS_OPTIONS, useValue: options }, KarafkaMetrics],
+      providers: [
+        { provide: KARAFKA_METRICS_OPTIONS, useValue: options },
+        KarafkaMetrics,
+        // What a swarm's supervisor collects from each worker for its own /metrics.
+        { provide: KARAFKA_METRICS_SOURCE, useExisting: KarafkaMetrics },
+      ],
       controllers: options.port === undefined ? [metricsController(options.path ?? 'metrics')] : [],
       exports: [KarafkaMetrics],
     };

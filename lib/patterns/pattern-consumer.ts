@@ -36,20 +36,27 @@ export function patternConsumerClass(
   topicMapper: TopicMapper,
 ): Type<BaseConsumer> {
   const owner = `${info.controller}.${info.method}`;
+  // Looked up once: Nest registers handlers before the server starts, and its lookup by
+  // pattern (a JSON.parse that throws for a plain topic name) costs more than the whole call.
+  let registered: MessageHandler | undefined;
   class PatternHandlerConsumer extends BaseConsumer {
     async consume(messages: Messages): Promise<void> {
-      const handler = handlers.handler(info.pattern, owner);
+      const handler = (registered ??= handlers.handler(info.pattern, owner));
       if (batch) {
         await runEvent(handler, messages.payloads, this.context(messages, messages.first!));
         return;
       }
       for (const message of messages) {
         const context = this.context(messages, message);
+        if (info.kind === 'event') {
+          await runEvent(handler, message.payload, context);
+          continue;
+        }
         const headers = message.headers;
         const correlationId = headers[KafkaHeaders.CORRELATION_ID];
         const replyTopic = headers[KafkaHeaders.REPLY_TOPIC];
         // As Nest's ServerKafka: without a correlation id and reply topic a request is an event.
-        if (info.kind === 'event' || !correlationId || !replyTopic) {
+        if (!correlationId || !replyTopic) {
           await runEvent(handler, message.payload, context);
         } else {
           await replyToRequest(handler, message.payload, context, {

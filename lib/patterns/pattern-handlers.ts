@@ -31,9 +31,10 @@ export class PatternHandlers {
     if (!handler) {
       throw new KarafkaError(
         `${owner} (pattern "${pattern}") is not registered with KarafkaServer: Nest registers ` +
-          `@EventPattern/@MessagePattern handlers with the transport it connects. Use ` +
-          `app.connectMicroservice({ strategy: app.get(KarafkaServer) }) and ` +
-          `app.startAllMicroservices() (the karafka CLI's server command does not connect one).`,
+          `@EventPattern/@MessagePattern handlers only with the transport strategy of a ` +
+          `microservice. Start consuming with app.connectMicroservice({ strategy: ` +
+          `app.get(KarafkaServer) }) and app.startAllMicroservices(), or with \`karafka server\` ` +
+          `(which connects it), not with KarafkaServer.start() on an application context.`,
       );
     }
     return handler;

@@ -24,6 +24,11 @@ export interface ResolvedVirtualPartitions {
   readonly max: number;
   /** `consistent`: a value keeps its virtual partition; `balanced`: even shares per batch. */
   readonly distribution: 'consistent' | 'balanced';
+  /**
+   * Set when the partitioner is the default (the message key): the split then hashes the key's
+   * bytes as fetched instead of decoding each key to a string and encoding it back.
+   */
+  readonly byKey?: boolean;
 }
 
 /** One routed topic, fully resolved at bootstrap. Immutable. */

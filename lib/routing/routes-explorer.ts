@@ -257,6 +257,7 @@ export class RoutesExplorer implements OnModuleInit {
         partitioner: definition.virtualPartitions.partitioner ?? keyOf,
         max: definition.virtualPartitions.max,
         distribution: definition.virtualPartitions.distribution ?? 'consistent',
+        byKey: definition.virtualPartitions.partitioner === undefined,
       },
       responders: Object.freeze(responders),
       ...(pattern && { pattern }),

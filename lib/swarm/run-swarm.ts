@@ -3,13 +3,25 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { KarafkaServer } from '../server/karafka.server.js';
 import { SWARM_WORKER_ENV } from './swarm-messages.js';
 import { resolveSwarmOptions, type SwarmOptions } from './swarm-options.js';
-import { SWARM_EXIT, SwarmSupervisor, type SwarmWorkerStatus } from './swarm-supervisor.js';
+import { evaluateSwarmHealth, type SwarmHealth, type SwarmInspection } from './swarm-report.js';
+import type { SwarmWorkerStatus } from './swarm-status.js';
+import { SWARM_EXIT, SwarmSupervisor } from './swarm-supervisor.js';
 import { reportToSupervisor } from './swarm-worker.js';
 
 /** The supervisor side of `runSwarm`: the workers' status, and a way to stop them. */
 export interface Swarm {
   /** Each worker's state, restarts and partitions. */
   status(): SwarmWorkerStatus[];
+  /**
+   * Each worker's status and what the running ones answer about themselves (their own health
+   * and groups; their Prometheus metrics with `metrics: true`). `timeout`: ms to wait per
+   * worker, default 750.
+   */
+  inspect(options?: { metrics?: boolean; timeout?: number }): Promise<SwarmInspection>;
+  /** Readiness and liveness of the whole swarm, naming the worker (and partition) at fault. */
+  health(): Promise<SwarmHealth>;
+  /** The port of the supervisor's endpoints, with the `http` option. */
+  readonly port?: number;
   /** Graceful stop of every worker; resolves with the exit code (0 clean, 2 forced). */
   stop(): Promise<number>;
   /** Resolves with the exit code once every worker stopped. */
@@ -50,14 +62,17 @@ export async function runSwarm(
       supervisor.kill();
     }
   };
+  await supervisor.start();
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  supervisor.start();
   void supervisor.exited.then((code) => {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     process.exitCode = code;
   });
   return {
     status: () => supervisor.status(),
+    inspect: (inspectOptions) => supervisor.inspect(inspectOptions),
+    health: async () => evaluateSwarmHealth(await supervisor.inspect()),
+    port: supervisor.port,
     stop: () => supervisor.stop(),
     exited: supervisor.exited,
   };

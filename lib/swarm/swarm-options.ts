@@ -1,6 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { SwarmConfigurationError } from './swarm.error.js';
 
+/** Where the supervisor serves its endpoints (`runSwarm`'s `http`, `karafka server --health-port`). */
+export interface SwarmHttpOptions {
+  /** 0 picks a free port (printed, and `swarm.port`). */
+  port: number;
+  /** Default `127.0.0.1`; `0.0.0.0` in a container. */
+  host?: string;
+  /** How long (ms) the supervisor waits for each worker's answer. Default 750 (below a 1 s probe timeout). */
+  answerTimeout?: number;
+}
+
 /** Options of `runSwarm` and of `karafka server --swarm`. */
 export interface SwarmOptions {
   /** Worker processes: a number, or `'auto'` = the machine's available parallelism. */
@@ -19,6 +29,11 @@ export interface SwarmOptions {
   killAfter?: number;
   /** Where the supervisor's lines go. Default: console.log / console.error. */
   log?: (line: string, level: 'info' | 'error') => void;
+  /**
+   * Serve the swarm's health and metrics from the supervisor on this port: `/health/ready`,
+   * `/health/live`, `/swarm` and `/metrics` (see README, "A swarm of processes"). Off by default.
+   */
+  http?: SwarmHttpOptions;
 }
 
 export interface ResolvedSwarmOptions {
@@ -28,6 +43,7 @@ export interface ResolvedSwarmOptions {
   readonly stableAfter: number;
   readonly killAfter: number;
   readonly log: (line: string, level: 'info' | 'error') => void;
+  readonly http?: SwarmHttpOptions;
 }
 
 /** `'auto'` or a string from the CLI become a worker count; anything unusable is an error. */
@@ -53,5 +69,6 @@ export function resolveSwarmOptions(options: SwarmOptions): ResolvedSwarmOptions
     log:
       options.log ??
       ((line, level) => (level === 'error' ? console.error(line) : console.log(line))),
+    ...(options.http ? { http: options.http } : {}),
   };
 }

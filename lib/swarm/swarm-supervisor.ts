@@ -1,30 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
+import { serveSwarmEndpoints } from './swarm-endpoints.js';
 import type { ResolvedSwarmOptions } from './swarm-options.js';
-import { isWorkerMessage, SWARM_WORKER_ENV } from './swarm-messages.js';
-
-/** Where a worker is in its life, as the supervisor sees it. */
-export type SwarmWorkerState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
-
-/** One worker slot of a swarm: the process that fills it now and its history. */
-export interface SwarmWorkerStatus {
-  /** 1 .. workers; a restarted worker keeps its slot's id. */
-  readonly id: number;
-  /** The current process (or the last one, once stopped). */
-  readonly pid?: number;
-  readonly state: SwarmWorkerState;
-  /** Restarts after a crash so far. */
-  readonly restarts: number;
-  /** When the current process reported that it consumes. */
-  readonly readyAt?: Date;
-  /** Partitions it holds: `{ '<group id>/<topic>': [0, 2] }`. */
-  readonly partitions: Readonly<Record<string, readonly number[]>>;
-  /** How the previous process ended. */
-  readonly lastExit?: {
-    readonly code: number | null;
-    readonly signal: string | null;
-    readonly at: Date;
-  };
-}
+import { isWorkerMessage, SWARM_WORKER_ENV, type InspectRequest } from './swarm-messages.js';
+import type { SwarmInspection, SwarmWorkerInspection, SwarmWorkerReport } from './swarm-report.js';
+import type { SwarmWorkerState, SwarmWorkerStatus } from './swarm-status.js';
 
 /** Exit codes of a swarm: as `karafka server`'s. */
 export const SWARM_EXIT = { clean: 0, bootError: 1, forced: 2 } as const;
@@ -59,6 +38,10 @@ export class SwarmSupervisor {
   private bootFailed = false;
   private everReady = false;
   private killTimer?: NodeJS.Timeout;
+  private requests = 0;
+  private endpoints?: { port: number; close(): Promise<void> };
+  /** Inspections waiting for a worker's answer, by request number. */
+  private readonly pending = new Map<number, (report: SwarmWorkerReport) => void>();
   private resolveExit!: (code: number) => void;
   /** Resolves with the swarm's exit code once every worker stopped. */
   readonly exited: Promise<number>;
@@ -74,12 +57,30 @@ export class SwarmSupervisor {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
 
-  start(): void {
+  /**
+   * Serves the endpoints (with `http`; a port that cannot be bound rejects before any worker
+   * is forked), then forks the workers.
+   */
+  async start(): Promise<void> {
+    const { http } = this.options;
+    if (http) {
+      this.endpoints = await serveSwarmEndpoints(this, http);
+      const base = `http://${http.host ?? '127.0.0.1'}:${this.endpoints.port}`;
+      this.options.log(
+        `karafka swarm: health on ${base}/health/ready and /health/live, workers on ${base}/swarm, metrics on ${base}/metrics`,
+        'info',
+      );
+    }
     this.options.log(
       `karafka swarm: supervisor pid ${process.pid}, starting ${this.slots.length} worker(s)`,
       'info',
     );
     for (const slot of this.slots) this.fork(slot);
+  }
+
+  /** The port of the supervisor's endpoints (with `http`, once started). */
+  get port(): number | undefined {
+    return this.endpoints?.port;
   }
 
   /** Every worker's state, restarts and partitions: the swarm's health, per worker. */
@@ -89,10 +90,52 @@ export class SwarmSupervisor {
       pid: slot.pid,
       state: slot.state,
       restarts: slot.restarts,
+      crashes: slot.crashes,
       readyAt: slot.readyAt,
       partitions: slot.partitions,
       lastExit: slot.lastExit,
     }));
+  }
+
+  /**
+   * Every worker's status and, from each running one, what it answers about itself (its
+   * health, groups and, with `metrics`, its Prometheus metrics). A worker that does not answer
+   * within `timeout` ms (a blocked event loop) is listed without a report and says so.
+   */
+  async inspect({ metrics = false, timeout = 750 } = {}): Promise<SwarmInspection> {
+    const statuses = this.status();
+    const workers = await Promise.all(
+      statuses.map((status, i) => this.ask(this.slots[i]!, status, metrics, timeout)),
+    );
+    return { takenAt: new Date(), workers };
+  }
+
+  private ask(
+    slot: Slot,
+    status: SwarmWorkerStatus,
+    metrics: boolean,
+    timeout: number,
+  ): Promise<SwarmWorkerInspection> {
+    const worker = slot.worker;
+    if (status.state !== 'running' || !worker?.isConnected()) return Promise.resolve(status);
+    const request = ++this.requests;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(request);
+        resolve({
+          ...status,
+          unanswered: `worker ${slot.id} (pid ${status.pid}) did not answer within ${timeout} ms`,
+        });
+      }, timeout);
+      this.pending.set(request, (report) => {
+        clearTimeout(timer);
+        this.pending.delete(request);
+        resolve({ ...status, report });
+      });
+      const message: InspectRequest = { karafkaSwarm: 'inspect', request, metrics };
+      // A worker that died in between answers nothing: the timer settles it.
+      worker.send(message, (error) => void error);
+    });
   }
 
   /**
@@ -147,8 +190,10 @@ export class SwarmSupervisor {
         this.everReady = true;
         if (slot.state === 'starting') slot.state = 'running';
         this.options.log(`karafka swarm: worker ${slot.id} (pid ${slot.pid}) consuming`, 'info');
-      } else {
+      } else if (message.karafkaSwarm === 'assigned') {
         slot.partitions = message.partitions;
+      } else {
+        this.pending.get(message.request)?.(message.report);
       }
     });
     worker.on('exit', (code, signal) => this.onExit(slot, worker, code, signal));
@@ -215,6 +260,9 @@ export class SwarmSupervisor {
       `karafka swarm: all workers stopped (exit code ${code})`,
       code ? 'error' : 'info',
     );
-    this.resolveExit(code);
+    const endpoints = this.endpoints;
+    this.endpoints = undefined;
+    if (!endpoints) return this.resolveExit(code);
+    void endpoints.close().then(() => this.resolveExit(code));
   }
 }

@@ -20,7 +20,12 @@ import { BaseConsumer } from '../../lib/processing/base-consumer.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import type { BenchPayload } from './payload.js';
-import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
+import {
+  CONCURRENCY,
+  KARAFKA_CONSUMER,
+  type TaskInput,
+  type ThroughputResult,
+} from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
 
 /** Which Nest enhancers the bench consumer carries: none, one interceptor, or a guard, an interceptor and a filter. */
@@ -116,14 +121,7 @@ export async function consumeKarafka(
         logger: false,
         concurrency: CONCURRENCY,
         initialOffset: 'earliest',
-        consumer: {
-          maxBytes: FETCH.maxBytes,
-          maxBytesPerPartition: FETCH.maxBytesPerPartition,
-          minBytes: FETCH.minBytes,
-          maxWaitTime: FETCH.maxWaitTimeInMs,
-          sessionTimeout: FETCH.sessionTimeout,
-          heartbeatInterval: FETCH.heartbeatInterval,
-        },
+        consumer: KARAFKA_CONSUMER,
       }),
       ...(registry && typeof registryUrl === 'string'
         ? [registry.SchemaRegistryModule.forRoot({ url: registryUrl })]

@@ -11,7 +11,12 @@ import { runSwarm } from '../../lib/swarm/run-swarm.js';
 import { benchKafka, createTopic } from './kafka.js';
 import { karafkaApp } from './karafka-app.js';
 import { benchKey, benchPayload, type BenchPayload } from './payload.js';
-import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
+import {
+  CONCURRENCY,
+  KARAFKA_CONSUMER,
+  type TaskInput,
+  type ThroughputResult,
+} from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
 
 /**
@@ -29,15 +34,6 @@ function cpuWork(payload: BenchPayload): number {
   for (let i = 0; i < 10; i++) digest = createHash('sha256').update(digest).digest('hex');
   return digest.charCodeAt(0);
 }
-
-const consumerSettings = {
-  maxBytes: FETCH.maxBytes,
-  maxBytesPerPartition: FETCH.maxBytesPerPartition,
-  minBytes: FETCH.minBytes,
-  maxWaitTime: FETCH.maxWaitTimeInMs,
-  sessionTimeout: FETCH.sessionTimeout,
-  heartbeatInterval: FETCH.heartbeatInterval,
-};
 
 function virtualPartitions(input: TaskInput): VirtualPartitionsOptions | undefined {
   const max = Number(input.options?.virtualPartitions ?? 0);
@@ -89,7 +85,7 @@ export async function consumeIoBound(input: TaskInput): Promise<ThroughputResult
       clientId: `bench-io-${input.runId}`,
       kafka: { brokers: input.brokers },
       initialOffset: 'earliest',
-      consumer: consumerSettings,
+      consumer: KARAFKA_CONSUMER,
     },
     [IoConsumer],
   );
@@ -121,7 +117,7 @@ export async function consumeCpuBound(input: TaskInput): Promise<ThroughputResul
       kafka: { brokers: input.brokers },
       concurrency: CONCURRENCY,
       initialOffset: 'earliest',
-      consumer: consumerSettings,
+      consumer: KARAFKA_CONSUMER,
     },
     [CpuConsumer],
   );
@@ -188,7 +184,7 @@ async function swarmWorkerApp(input: TaskInput) {
       kafka: { brokers: input.brokers },
       concurrency: CONCURRENCY,
       initialOffset: 'earliest',
-      consumer: { ...consumerSettings, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
+      consumer: { ...KARAFKA_CONSUMER, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
     },
     [SwarmCpuConsumer],
   );

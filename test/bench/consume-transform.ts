@@ -8,7 +8,12 @@ import { Responds } from '../../lib/responders/responds.decorator.js';
 import { Consumer } from '../../lib/routing/consumer.decorator.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import type { BenchPayload } from './payload.js';
-import { CONCURRENCY, FETCH, type TaskInput, type ThroughputResult } from './settings.js';
+import {
+  CONCURRENCY,
+  KARAFKA_CONSUMER,
+  type TaskInput,
+  type ThroughputResult,
+} from './settings.js';
 import { startRssSampler, ThroughputMeter } from './stats.js';
 
 /**
@@ -45,14 +50,7 @@ export async function consumeTransform(
         logger: false,
         concurrency: CONCURRENCY,
         initialOffset: 'earliest',
-        consumer: {
-          maxBytes: FETCH.maxBytes,
-          maxBytesPerPartition: FETCH.maxBytesPerPartition,
-          minBytes: FETCH.minBytes,
-          maxWaitTime: FETCH.maxWaitTimeInMs,
-          sessionTimeout: FETCH.sessionTimeout,
-          heartbeatInterval: FETCH.heartbeatInterval,
-        },
+        consumer: KARAFKA_CONSUMER,
       }),
     ],
     providers: [TransformConsumer],

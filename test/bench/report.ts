@@ -86,6 +86,17 @@ export function buildReport(opts: {
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),
     // Consume-transform-produce: what the transactions cost over at-least-once responders.
     transformExactlyOnceVsAtLeastOnce: ratio(mps('karafka-transform-eo'), mps('karafka-transform')),
+    // The same @EventPattern controller on KarafkaServer vs on ServerKafka (issue 12: >= 3x).
+    patternSingleVsNest: ratio(mps('pattern-single'), mps('nest-transport')),
+    patternBatchVsNest: ratio(mps('pattern-batch'), mps('nest-transport')),
+    patternSingleVsNestCpu: ratio(
+      m('nest-transport', 'cpuUsPerMessage'),
+      m('pattern-single', 'cpuUsPerMessage'),
+    ),
+    patternBatchVsNestCpu: ratio(
+      m('nest-transport', 'cpuUsPerMessage'),
+      m('pattern-batch', 'cpuUsPerMessage'),
+    ),
     // Against the faster of the two raw figures: the driver's ceiling on this machine.
     produceAsyncVsRaw: ratio(mps('karafka-async'), bestRawSend),
     produceAsyncVsRawSequential: ratio(mps('karafka-async'), mps('raw-send-1')),
@@ -94,6 +105,11 @@ export function buildReport(opts: {
     ioVirtualPartitionsVsNone: ratio(mps('karafka-io-vp10'), mps('karafka-io')),
     ioBalancedVirtualPartitionsVsNone: ratio(mps('karafka-io-vp10-balanced'), mps('karafka-io')),
     cpuVirtualPartitionsVsNone: ratio(mps('karafka-cpu-vp4'), mps('karafka-cpu')),
+    // CPU per message, without over with: the cost of the split, far less sensitive to other load.
+    cpuVirtualPartitionsVsNoneCpu: ratio(
+      m('karafka-cpu', 'cpuUsPerMessage'),
+      m('karafka-cpu-vp4', 'cpuUsPerMessage'),
+    ),
     swarm2VsSwarm1: ratio(mps('karafka-swarm-2'), mps('karafka-swarm-1')),
     produceSyncAcksAllP50VsRaw: ratio(
       m('karafka-sync-acks-all', 'p50Ms'),
@@ -132,6 +148,16 @@ export function buildReport(opts: {
       met: ok(ratios.transformExactlyOnceVsAtLeastOnce, (v) => v >= 0.5),
     },
     {
+      target: 'Nest @EventPattern on KarafkaServer >= 3x on ServerKafka (one message per call)',
+      value: ratios.patternSingleVsNest,
+      met: ok(ratios.patternSingleVsNest, (v) => v >= 3),
+    },
+    {
+      target: 'Nest @EventPattern on KarafkaServer >= 3x on ServerKafka (batch: true)',
+      value: ratios.patternBatchVsNest,
+      met: ok(ratios.patternBatchVsNest, (v) => v >= 3),
+    },
+    {
       target: 'batch + one interceptor >= 0.95x plain batch',
       value: ratios.batchInterceptorVsBatch,
       met: ok(ratios.batchInterceptorVsBatch, (v) => v >= 0.95),
@@ -155,6 +181,11 @@ export function buildReport(opts: {
       target: 'CPU-bound batch: virtual partitions (max 4) >= 0.95x without',
       value: ratios.cpuVirtualPartitionsVsNone,
       met: ok(ratios.cpuVirtualPartitionsVsNone, (v) => v >= 0.95),
+    },
+    {
+      target: 'CPU-bound batch: virtual partitions (max 4) >= 0.95x without, in CPU per message',
+      value: ratios.cpuVirtualPartitionsVsNoneCpu,
+      met: ok(ratios.cpuVirtualPartitionsVsNoneCpu, (v) => v >= 0.95),
     },
     {
       target: 'produceSync p50 < 1 ms (acks=all)',
@@ -200,6 +231,7 @@ export function buildReport(opts: {
       fmt(m(t.label, 'durationMs'), 0),
       fmt(m(t.label, 'firstToLastMessagesPerSecond')),
       fmt(m(t.label, 'peakRssMb'), 0),
+      fmt(m(t.label, 'cpuUsPerMessage'), 2),
       fmtRatio(ratio(mps(t.label), mps('raw-each-batch'))),
       fmtRatio(ratio(mps(t.label), mps('nest-transport'))),
     ]);
@@ -245,6 +277,7 @@ export function buildReport(opts: {
         'ms',
         'msg/s first→last',
         'peak RSS MB',
+        'CPU µs/msg',
         'vs raw eachBatch',
         'vs Nest transport',
       ],

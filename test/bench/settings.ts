@@ -15,6 +15,16 @@ export const FETCH = {
   heartbeatInterval: 3_000,
 } as const;
 
+/** FETCH under nestjs-karafka's `consumer` option names, for every karafka variant. */
+export const KARAFKA_CONSUMER = {
+  maxBytes: FETCH.maxBytes,
+  maxBytesPerPartition: FETCH.maxBytesPerPartition,
+  minBytes: FETCH.minBytes,
+  maxWaitTime: FETCH.maxWaitTimeInMs,
+  sessionTimeout: FETCH.sessionTimeout,
+  heartbeatInterval: FETCH.heartbeatInterval,
+} as const;
+
 /** Partitions processed at once: karafka's default `concurrency`, given to the others too. */
 export const CONCURRENCY = 3;
 

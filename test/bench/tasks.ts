@@ -136,7 +136,19 @@ export const PLAN: PlannedTask[] = [
     label: 'nest-transport',
     kind: 'consume',
     task: 'consume.nest-transport',
-    title: '@nestjs/microservices Kafka @EventPattern',
+    title: '@nestjs/microservices Kafka @EventPattern (ServerKafka)',
+  },
+  {
+    label: 'pattern-single',
+    kind: 'consume',
+    task: 'consume.pattern-single',
+    title: 'Nest @EventPattern handler on KarafkaServer',
+  },
+  {
+    label: 'pattern-batch',
+    kind: 'consume',
+    task: 'consume.pattern-batch',
+    title: 'Nest @EventPattern handler on KarafkaServer, @KarafkaRoute({ batch: true })',
   },
   {
     label: 'raw-send-1',

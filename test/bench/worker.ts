@@ -42,6 +42,10 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
   'consume.karafka-swarm': async (input) =>
     (await import('./consume-parallel.js')).consumeSwarm(input),
   'consume.nest-transport': async (input) => (await import('./consume-nest.js')).consumeNest(input),
+  'consume.pattern-single': async (input) =>
+    (await import('./consume-pattern.js')).consumePattern(input, false),
+  'consume.pattern-batch': async (input) =>
+    (await import('./consume-pattern.js')).consumePattern(input, true),
   'produce.raw-send': async (input) => (await import('./produce-raw.js')).produceRawBatched(input),
   'produce.karafka-async': async (input) =>
     (await import('./produce-karafka.js')).produceKarafkaAsync(input),

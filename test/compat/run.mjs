@@ -1,10 +1,11 @@
-/* global setTimeout, fetch */
+/* global setTimeout, fetch, AbortSignal */
 // The compatibility suite (`npm run test:compat`): the packed library in four apps made like
 // `nest new` makes them (test/compat/apps), each installed from the tarball without
 // --legacy-peer-deps, set up with `karafka install`, tested with its own runner, built with its
 // own tsconfig and run against a real broker. One result line per app; exit 1 if any failed.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,8 @@ const freePort = () =>
 
 // What a user writes after `karafka install`: KarafkaServer connected in main.ts (README), a
 // controller that produces, graceful shutdown that exits 0.
+const PATTERN_TOPICS = { requests: 'compat.prices', events: 'compat.audit' };
+
 function userCode(dir, esm) {
   const ext = esm ? '.js' : '';
   writeFileSync(
@@ -82,13 +85,71 @@ export class EventsController {
 }
 `,
   );
+  // Nest's own Kafka transport code, unchanged, on KarafkaServer: an @EventPattern and a
+  // @MessagePattern handler, and a ClientKafka (this Nest major's) that calls them over Kafka.
+  writeFileSync(
+    join(dir, 'src/prices.controller.ts'),
+    `import { Controller, Get, OnApplicationShutdown, Param } from '@nestjs/common';
+import {
+  ClientKafka,
+  Ctx,
+  EventPattern,
+  KafkaContext,
+  MessagePattern,
+  Payload,
+} from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+
+@Controller('prices')
+export class PricesController implements OnApplicationShutdown {
+  private readonly client = new ClientKafka({
+    client: {
+      clientId: 'compat-caller',
+      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    },
+    consumer: { groupId: 'compat-caller' },
+  });
+  private connected?: Promise<unknown>;
+
+  constructor() {
+    this.client.subscribeToResponseOf('${PATTERN_TOPICS.requests}');
+  }
+
+  @Get(':sku')
+  async price(@Param('sku') sku: string) {
+    await (this.connected ??= this.client.connect());
+    const price = await lastValueFrom(this.client.send('${PATTERN_TOPICS.requests}', { sku }));
+    await lastValueFrom(this.client.emit('${PATTERN_TOPICS.events}', { sku }));
+    return price;
+  }
+
+  @MessagePattern('${PATTERN_TOPICS.requests}')
+  quote(@Payload() query: { sku: string }) {
+    return { sku: query.sku, cents: 1999 };
+  }
+
+  @EventPattern<string>('${PATTERN_TOPICS.events}')
+  audit(@Payload() event: { sku: string }, @Ctx() context: KafkaContext) {
+    console.log(\`audited \${event.sku} from \${context.getTopic()}\`);
+  }
+
+  async onApplicationShutdown() {
+    await this.client.close();
+  }
+}
+`,
+  );
   const modulePath = join(dir, 'src/app.module.ts');
   const source = readFileSync(modulePath, 'utf8')
-    .replace('controllers: [AppController]', 'controllers: [AppController, EventsController]')
+    .replace(
+      'controllers: [AppController]',
+      'controllers: [AppController, EventsController, PricesController]',
+    )
     // The web UI from its own entry point (nestjs-karafka/web), in both module systems.
     .replace('imports: [', 'imports: [KarafkaWebModule.forRoot(), ')
     .replace(/^/, `import { KarafkaWebModule } from 'nestjs-karafka/web';\n`)
-    .replace(/^/, `import { EventsController } from './events.controller${ext}';\n`);
+    .replace(/^/, `import { EventsController } from './events.controller${ext}';\n`)
+    .replace(/^/, `import { PricesController } from './prices.controller${ext}';\n`);
   writeFileSync(modulePath, source);
 }
 
@@ -114,13 +175,11 @@ async function postEvent(port, id) {
   }
 }
 
-async function bootAndProduce(dir, env, id) {
-  const port = await freePort();
-  const main = ['dist/main.js', 'dist/src/main.js'].find((file) => existsSync(join(dir, file)));
-  if (!main) throw new Error('no dist/main.js after the build');
-  const child = spawn(process.execPath, [main], {
+/** Starts a process of the app; `waitFor` polls its output (stdout and stderr). */
+function startProcess(dir, args, env) {
+  const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: { ...process.env, ...env, PORT: String(port), NO_COLOR: '1' },
+    env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -134,6 +193,36 @@ async function bootAndProduce(dir, env, id) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
+  return { child, exited, waitFor, output: () => output };
+}
+
+/**
+ * `karafka server` (no main.ts, no connectMicroservice) runs the pattern handlers too: an
+ * event produced to the @EventPattern topic is handled; SIGTERM stops it with exit code 0.
+ */
+async function cliServesPatterns(dir, env, id) {
+  const { child, exited, waitFor, output } = startProcess(
+    dir,
+    ['node_modules/.bin/karafka', 'server'],
+    env,
+  );
+  try {
+    await waitFor(/karafka: consuming/, 'the "consuming" banner');
+    await produce(dir, env, PATTERN_TOPICS.events, JSON.stringify({ sku: id }));
+    await waitFor(new RegExp(`audited ${id} from ${PATTERN_TOPICS.events}`), 'the audit event');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`karafka server exited with ${code} on SIGTERM:\n${output()}`);
+}
+
+async function bootAndProduce(dir, env, id) {
+  const port = await freePort();
+  const main = ['dist/main.js', 'dist/src/main.js'].find((file) => existsSync(join(dir, file)));
+  if (!main) throw new Error('no dist/main.js after the build');
+  const app = startProcess(dir, [main], { ...env, PORT: String(port) });
+  const { child, exited, waitFor, output } = app;
   try {
     await waitFor(/Nest application successfully started/, 'HTTP start');
     await waitFor(/Consuming with group/, '"Consuming" line');
@@ -147,15 +236,60 @@ async function bootAndProduce(dir, env, id) {
     }
     // A quiet first start (the first app meets a fresh broker: its coordinator still loading):
     // nothing up to the first consumed message is a warning, an error or a stack trace.
-    const noisy = output.split('\n').filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));
+    const noisy = output()
+      .split('\n')
+      .filter((line) => /\b(WARN|ERROR)\b|^\s+at /.test(line));
     if (noisy.length) throw new Error(`noisy start:\n${noisy.join('\n')}`);
-    const consuming = output.split('\n').filter((line) => /Consuming with group/.test(line));
-    if (consuming.length !== 1) throw new Error(`expected one "Consuming" line:\n${output}`);
+    // Once per consumer group: the app's @Consumer group and the pattern handlers' group.
+    const groups = output()
+      .split('\n')
+      .flatMap((line) => /Consuming with group (\S+)/.exec(line)?.[1] ?? [])
+      .sort();
+    if (groups.length !== 2 || groups[0] === groups[1] || !groups.includes('nestjs-group-server'))
+      throw new Error(`expected one "Consuming" line per group:\n${output()}`);
+    // ClientKafka.send() answered by the @MessagePattern handler, emit() reaching @EventPattern.
+    await createTopics(dir, env, [`${PATTERN_TOPICS.requests}.reply`]);
+    const sku = `sku-${id}`;
+    const price = await fetch(`http://127.0.0.1:${port}/prices/${sku}`, {
+      signal: AbortSignal.timeout(60_000), // no reply would leave ClientKafka.send() waiting
+    });
+    const quoted = await price.text();
+    if (price.status !== 200 || quoted !== JSON.stringify({ sku, cents: 1999 })) {
+      throw new Error(`GET /prices/${sku} answered ${price.status}: ${quoted}\n${output()}`);
+    }
+    await waitFor(new RegExp(`audited ${sku} from ${PATTERN_TOPICS.events}`), 'the audit event');
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
   }
   const code = await exited;
-  if (code !== 0) throw new Error(`SIGTERM: the app exited with ${code}:\n${output}`);
+  if (code !== 0) throw new Error(`SIGTERM: the app exited with ${code}:\n${output()}`);
+}
+
+/** A kafkajs client from the app's own node_modules. */
+function appKafka(dir, env) {
+  const { Kafka, logLevel } = createRequire(join(dir, 'package.json'))('kafkajs');
+  return new Kafka({ brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+}
+
+async function produce(dir, env, topic, value) {
+  const producer = appKafka(dir, env).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages: [{ value }] });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Creates topics (ClientKafka's reply topic is no route, so `karafka topics` skips it). */
+async function createTopics(dir, env, topics) {
+  const admin = appKafka(dir, env).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: topics.map((topic) => ({ topic })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 const major = (version) => Number.parseInt(version, 10);
@@ -206,10 +340,17 @@ async function checkApp(app, tarball, work, brokers) {
   karafka('topics', 'create');
   const flow = karafka('flow');
   if (!/^example =>/m.test(flow)) throw new Error(`karafka flow printed:\n${flow}`);
+  for (const marked of [
+    `${PATTERN_TOPICS.events} => (nothing)  [@EventPattern PricesController.audit]`,
+    `${PATTERN_TOPICS.requests} => the request's kafka_replyTopic  [@MessagePattern PricesController.quote]`,
+  ]) {
+    if (!flow.includes(marked)) throw new Error(`karafka flow has no "${marked}":\n${flow}`);
+  }
   const info = karafka('info');
   if (!info.includes(versionOf(dir, '@nestjs/core')))
     throw new Error(`karafka info printed:\n${info}`);
   await bootAndProduce(dir, env, `${app}-${Date.now()}`);
+  await cliServesPatterns(dir, env, `cli-${app}-${Date.now()}`);
   return `nest ${versionOf(dir, '@nestjs/core')}, ${esm ? 'ESM' : 'CommonJS'}, ${runner}, typescript ${versionOf(dir, 'typescript')}`;
 }
 

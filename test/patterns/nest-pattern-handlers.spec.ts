@@ -1,4 +1,19 @@
-import { Controller, Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
+import {
+  Catch,
+  Controller,
+  Module,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  type CallHandler,
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+  type INestMicroservice,
+  type NestInterceptor,
+  type PipeTransform,
+  type RpcExceptionFilter,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   ClientKafka,
@@ -10,14 +25,15 @@ import {
   RpcException,
   Transport,
 } from '@nestjs/microservices';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, map, throwError, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Monitor } from '../../lib/instrumentation/monitor.js';
 import { KarafkaModule } from '../../lib/karafka.module.js';
+import { PrefixTopicMapper } from '../../lib/mapping/topic-mapper.js';
 import { KarafkaKafkaContext } from '../../lib/patterns/karafka-kafka-context.js';
 import { KarafkaRoute } from '../../lib/patterns/karafka-route.decorator.js';
-import type { Producer } from '../../lib/producer/producer.js';
 import { RouteRegistry } from '../../lib/routing/route-registry.js';
+import { Monitor } from '../../lib/instrumentation/monitor.js';
+import { Producer } from '../../lib/producer/producer.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import { createTopic, eventually, kafkaBrokers, readTopic, uniqueName } from '../support/kafka.js';
 import { committedOffsets, produceRaw } from '../support/karafka-app.js';
@@ -201,7 +217,7 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     ]);
   });
 
-  it('gives a batch opt-in handler the payloads of each fetched batch, and sends a failing message to its dead letter topic', async () => {
+  it('gives a batch opt-in handler the payloads of each fetched batch, pauses a failing one with backoff (monitor events) and sends its message to the dead letter topic', async () => {
     const readings = uniqueName('readings');
     const payments = uniqueName('payments');
     const dlq = uniqueName('payments-dlq');
@@ -217,8 +233,19 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     ]);
     const batches: { payloads: unknown[]; size: number }[] = [];
     const paid: number[] = [];
+    const events: string[] = [];
     @Controller()
     class MixedController {
+      // The monitor reports pattern routes like any route: consume calls, backoff pauses.
+      constructor(monitor: Monitor) {
+        monitor.subscribe('consumer.consumed', ({ payload }) =>
+          events.push(`consumed ${payload.topic}`),
+        );
+        monitor.subscribe('consumer.consuming.pause', ({ payload }) =>
+          events.push(`paused ${payload.topic} at ${payload.offset}`),
+        );
+      }
+
       @EventPattern<string>(readings)
       @KarafkaRoute({ batch: true })
       onReadings(@Payload() payloads: { n: number }[], @Ctx() context: KarafkaKafkaContext): void {
@@ -248,6 +275,79 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
     expect(paid).toEqual([5, 7]);
     const [dead] = await readTopic(dlq, 1);
     expect(dead!.value).toBe('{"amount":-1}');
+    expect(events).toContain(`consumed ${readings}`);
+    expect(events).toContain(`consumed ${payments}`);
+    expect(events).toContain(`paused ${payments} at 1`);
+  });
+
+  it("applies the controller's guards, interceptors, pipes and filters, gives @Ctx() KafkaContext's getters, and maps topics both ways", async () => {
+    const prefix = `${uniqueName('mapped')}.`;
+    // Route topics as the code names them; Kafka (and the unchanged client) sees them prefixed.
+    for (const topic of ['quote', 'quote.reply']) await createTopic(`${prefix}${topic}`, 1);
+
+    class NoForbiddenSku implements CanActivate {
+      canActivate(context: ExecutionContext): boolean {
+        return context.switchToRpc().getData<{ sku: string }>().sku !== 'forbidden';
+      }
+    }
+    class StampReply implements NestInterceptor {
+      intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+        return next.handle().pipe(map((reply: object) => ({ ...reply, stamped: true })));
+      }
+    }
+    class UpperCaseSku implements PipeTransform {
+      transform(value: { sku: string }): { sku: string } {
+        return { sku: value.sku.toUpperCase() };
+      }
+    }
+    @Catch()
+    class ErrorAsCode implements RpcExceptionFilter<Error> {
+      catch(error: Error): Observable<never> {
+        return throwError(() => ({ code: 'E_FILTERED', message: error.message }));
+      }
+    }
+
+    @Controller()
+    @UseGuards(NoForbiddenSku)
+    @UseInterceptors(StampReply)
+    @UseFilters(ErrorAsCode)
+    class QuoteController {
+      @MessagePattern<string>('quote')
+      async quote(@Payload(UpperCaseSku) query: { sku: string }, @Ctx() context: KafkaContext) {
+        if (query.sku === 'BROKEN') throw new Error('no price for BROKEN');
+        await context.getHeartbeat()();
+        return {
+          sku: query.sku,
+          topic: context.getTopic(),
+          partition: context.getPartition(),
+          offsetIsString: typeof context.getMessage().offset === 'string',
+          // (not `value`: a reply with `key` or `value` is the Kafka message itself, as on Nest's)
+          decoded: context.getMessage().value,
+          consumerCanPause: typeof context.getConsumer()?.pause === 'function',
+          producerIsKarafka: (context.getProducer() as unknown) instanceof Producer,
+        };
+      }
+    }
+    await startOnKarafka(QuoteController, { topicMapper: new PrefixTopicMapper(prefix) });
+    const client = await connectClient([`${prefix}quote`]);
+
+    await expect(lastValueFrom(client.send(`${prefix}quote`, { sku: 'abc' }))).resolves.toEqual({
+      sku: 'ABC',
+      topic: 'quote',
+      partition: 0,
+      offsetIsString: true,
+      decoded: { sku: 'abc' },
+      consumerCanPause: true,
+      producerIsKarafka: true,
+      stamped: true,
+    });
+    await expect(
+      lastValueFrom(client.send(`${prefix}quote`, { sku: 'forbidden' })),
+    ).rejects.toEqual({ code: 'E_FILTERED', message: 'Forbidden resource' });
+    await expect(lastValueFrom(client.send(`${prefix}quote`, { sku: 'broken' }))).rejects.toEqual({
+      code: 'E_FILTERED',
+      message: 'no price for BROKEN',
+    });
   });
 
   it('runs exactlyOnce handlers in transactions: a failed event call aborts what it sent, a request is answered in the transaction of its offset', async () => {

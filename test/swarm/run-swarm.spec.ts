@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SwarmWorkerStatus } from '../../lib/swarm/swarm-supervisor.js';
+import type { SwarmWorkerStatus } from '../../lib/swarm/swarm-status.js';
 import { ensureBuilt, REPO } from '../cli/cli-runner.js';
 import { createTopic, eventually, kafkaBrokers, uniqueName } from '../support/kafka.js';
 import { produceRaw } from '../support/karafka-app.js';
@@ -57,6 +57,25 @@ describe('runSwarm(bootstrap, { workers })', () => {
     );
     expect(status()[0]!.pid).not.toBe(first!.pid);
     expect(status()[0]!.lastExit).toMatchObject({ signal: 'SIGKILL' });
+
+    // The `http` option: the supervisor's /swarm has each worker's own report, the restart included.
+    const port = /^port (\d+)$/m.exec(output)![1];
+    const inspection = async () =>
+      (await (await fetch(`http://127.0.0.1:${port}/swarm`)).json()) as {
+        workers: (SwarmWorkerStatus & { report?: { groups: { state: string }[] } })[];
+        health: { ready: { healthy: boolean } };
+      };
+    await eventually(
+      async () => (await inspection()).health.ready.healthy,
+      60_000,
+      'a ready swarm on /swarm',
+    );
+    const { workers: inspected } = await inspection();
+    expect(inspected.map((w) => [w.id, w.restarts, w.report?.groups[0]?.state])).toEqual([
+      [1, 1, 'joined'],
+      [2, 0, 'joined'],
+    ]);
+    expect(inspected[0]!.lastExit).toMatchObject({ signal: 'SIGKILL' });
 
     await produceRaw(
       topic,

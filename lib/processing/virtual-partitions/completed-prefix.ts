@@ -12,6 +12,8 @@ export function completedPrefix(
   groups: readonly VirtualGroup[],
   done: readonly number[],
 ): Message | undefined {
+  // Every group ran all of its messages (the usual case): the whole batch completed.
+  if (groups.every((group, i) => done[i] === group.messages.length)) return list[list.length - 1];
   const completed = new Set<Message>();
   groups.forEach((group, i) => {
     for (let j = 0; j < done[i]!; j++) completed.add(group.messages[j]!);

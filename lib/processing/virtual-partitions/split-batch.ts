@@ -19,27 +19,63 @@ export interface VirtualGroup {
  */
 export function splitBatch(
   list: readonly Message[],
-  { partitioner, max, distribution }: ResolvedVirtualPartitions,
+  virtual: ResolvedVirtualPartitions,
 ): VirtualGroup[] {
-  const values = list.map((message) => partitioner(message));
-  const indexes =
-    distribution === 'balanced' ? balancedIndexes(values, max) : consistentIndexes(values, max);
+  const { max } = virtual;
   const groups: Message[][] = Array.from({ length: max }, () => []);
-  list.forEach((message, i) => groups[indexes[i]!]!.push(message));
+  if (virtual.distribution === 'balanced') {
+    const indexes = balancedIndexes(
+      list.map((message) => virtual.partitioner(message)),
+      max,
+    );
+    for (let i = 0; i < list.length; i++) groups[indexes[i]!]!.push(list[i]!);
+  } else if (virtual.byKey) {
+    splitByKey(list, max, groups);
+  } else {
+    splitConsistent(list, virtual.partitioner, max, groups);
+  }
   const result: VirtualGroup[] = [];
-  groups.forEach((messages, index) => {
+  for (let index = 0; index < max; index++) {
+    const messages = groups[index]!;
     if (messages.length) result.push({ index, messages });
-  });
+  }
   return result;
 }
 
 type Value = string | number | null | undefined;
 
-function consistentIndexes(values: readonly Value[], max: number): number[] {
+/**
+ * The default partitioner on the hot path: the key's bytes as fetched go straight into the
+ * hash (the same value the key's string gives, for UTF-8 keys), with no string per message.
+ */
+function splitByKey(list: readonly Message[], max: number, groups: Message[][]): void {
   let keyless = 0;
-  return values.map((value) =>
-    value === null || value === undefined ? keyless++ % max : virtualIndex(value, max),
-  );
+  for (const message of list) {
+    const key = message.rawKey;
+    const index = key === null ? keyless++ % max : (murmur2(key) & 0x7fffffff) % max;
+    groups[index]!.push(message);
+  }
+}
+
+/** A value's virtual partition is computed once per batch: values repeat (keys, tenants). */
+function splitConsistent(
+  list: readonly Message[],
+  partitioner: (message: Message) => Value,
+  max: number,
+  groups: Message[][],
+): void {
+  const seen = new Map<string | number, number>();
+  let keyless = 0;
+  for (const message of list) {
+    const value = partitioner(message);
+    let index: number | undefined;
+    if (value === null || value === undefined) index = keyless++ % max;
+    else {
+      index = seen.get(value);
+      if (index === undefined) seen.set(value, (index = virtualIndex(value, max)));
+    }
+    groups[index]!.push(message);
+  }
 }
 
 /** Largest units first, each to the least loaded group: a greedy, near-even split. */
@@ -62,6 +98,7 @@ function balancedIndexes(values: readonly Value[], max: number): number[] {
   }
   return indexes;
 }
+
 /** Whole numbers map onto themselves modulo `max`; anything else through Kafka's murmur2. */
 function virtualIndex(value: string | number, max: number): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return Math.abs(value) % max;

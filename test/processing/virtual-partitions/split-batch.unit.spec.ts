@@ -28,9 +28,21 @@ describe('splitBatch', () => {
     expect(home.size).toBe(13);
   });
 
+  it('the default partitioner (byKey) splits on the key bytes exactly as on the key string', () => {
+    const list = messages(300, (n) => `tenant-${n % 37}-é`);
+    const byString = splitBatch(list, byKey);
+    const byBytes = splitBatch(list, { ...byKey, partitioner: () => 'ignored', byKey: true });
+    expect(byBytes.map((g) => [g.index, g.messages.map((m) => m.offset)])).toEqual(
+      byString.map((g) => [g.index, g.messages.map((m) => m.offset)]),
+    );
+    expect(byBytes.length).toBeGreaterThan(1);
+  });
+
   it('spreads messages without a key evenly, leaving no group empty', () => {
     const groups = splitBatch(messages(10), byKey);
     expect(groups.map((g) => g.messages.length)).toEqual([3, 3, 2, 2]);
+    const defaultSplit = splitBatch(messages(10), { ...byKey, byKey: true });
+    expect(defaultSplit.map((g) => g.messages.length)).toEqual([3, 3, 2, 2]);
   });
 
   it('maps whole numbers onto themselves modulo max', () => {

@@ -1,4 +1,13 @@
+import {
+  Injectable,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import type { KarafkaContext } from '../../../lib/enhancers/karafka-context.js';
 import type { KarafkaEvent } from '../../../lib/instrumentation/karafka-events.js';
 import type { Messages } from '../../../lib/messages/messages.js';
 import { BaseConsumer } from '../../../lib/processing/base-consumer.js';
@@ -88,6 +97,63 @@ describe('virtual partitions, on a real broker', () => {
       10_000,
       'the commit of everything',
     );
+  });
+
+  it('single mode with an interceptor: every call goes through it, and it and the events know the virtual partition', async () => {
+    const topic = uniqueName('vp-enhanced');
+    const clientId = uniqueName('c');
+    await createTopic(topic, 1);
+    await produceRaw(
+      topic,
+      Array.from({ length: 200 }, (_, i) => ({ key: `k${i % 20}`, value: `{"n":${i}}` })),
+    );
+    const intercepted = new Map<string, number | undefined>();
+    const consumed = new Map<string, { key: string; vp: number | undefined }>();
+
+    @Injectable()
+    class SeesVirtualPartition implements NestInterceptor {
+      intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+        const karafka = context.switchToRpc().getContext<KarafkaContext>();
+        intercepted.set(karafka.getMessage().offset, karafka.virtualPartition);
+        return next.handle();
+      }
+    }
+
+    @Consumer(topic, { batch: false, virtualPartitions: { max: 4 } })
+    @UseInterceptors(SeesVirtualPartition)
+    class KeyedConsumer extends BaseConsumer<{ n: number }> {
+      consume(messages: Messages<{ n: number }>): void {
+        const message = messages.first!;
+        consumed.set(message.offset, { key: message.key!, vp: this.virtualPartition });
+      }
+    }
+
+    const app = await startKarafkaApp({
+      clientId,
+      providers: [KeyedConsumer, SeesVirtualPartition],
+      options: fast,
+      record: ['consumer.consumed'],
+    });
+    apps.push(app);
+    await eventually(() => consumed.size >= 200, 30_000, 'all 200 messages');
+    // One call per message, each through the interceptor, which saw the instance's virtual partition.
+    expect(intercepted.size).toBe(200);
+    for (const [offset, { vp }] of consumed) expect(intercepted.get(offset), offset).toBe(vp);
+    // Each key in one virtual partition; more than one in use.
+    const home = new Map<string, number | undefined>();
+    for (const { key, vp } of consumed.values()) {
+      expect(vp).toBeTypeOf('number');
+      expect(home.get(key) ?? vp, key).toBe(vp);
+      home.set(key, vp);
+    }
+    expect(new Set(home.values()).size).toBeGreaterThan(1);
+    const events = app.events as KarafkaEvent<'consumer.consumed'>[];
+    expect(events).toHaveLength(200);
+    for (const { payload } of events) {
+      expect(payload.virtualPartition, payload.firstOffset).toBe(
+        consumed.get(payload.firstOffset)!.vp,
+      );
+    }
   });
 
   it('a failing group: nothing committed past it, the retry runs collapsed, everything processed', async () => {
