@@ -145,6 +145,12 @@ async function initMicroservice(
       return resolved;
     },
   });
+  // NestMicroservice.init() runs onModuleInit/onApplicationBootstrap in the application context's
+  // init() and again in its registerModules() (Nest 11 and 12; `listen()` alone runs them once):
+  // a provider subscribing in onModuleInit would count every event twice. Mark them as run.
+  (app as unknown as { setIsInitHookCalled?: (called: boolean) => void }).setIsInitHookCalled?.(
+    true,
+  );
   return app.init();
 }
 

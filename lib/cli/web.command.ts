@@ -53,7 +53,9 @@ export function webCommand(): Command {
     });
   web
     .command('install')
-    .description('create the web topics (reports, samples, errors, commands) that do not exist')
+    .description(
+      'create the web topics (reports, samples, history, errors, commands) that do not exist',
+    )
     .option(
       '--brokers <list>',
       'comma-separated brokers (default: KAFKA_BROKERS, else the app config)',

@@ -7,6 +7,7 @@ export type { KarafkaWebOptions } from './karafka-web.options.js';
 export { WebTracker } from './tracking/web-tracker.js';
 export type {
   ErrorReport,
+  ProcessHour,
   ProcessReport,
   ProcessSample,
   ReportedGroup,

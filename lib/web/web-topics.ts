@@ -4,8 +4,13 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 export interface KarafkaWebTopics {
   /** Full state of each process, every `interval` (compacted by process id, kept 1 h). */
   reports: string;
-  /** Small per-process counters of each report, kept a day: the charts' history. */
+  /** Small per-process counters of each report, kept a day: the charts' per-minute history. */
   samples: string;
+  /**
+   * Per-process totals of each hour, compacted (one record per process and hour), kept a week:
+   * the charts' per-hour history.
+   */
+  history: string;
   /** Errors of `error.occurred` with class, message, stack and where (kept 7 days). */
   errors: string;
   /** Pause/resume/seek commands from the UI to the owning process (kept 1 h). */
@@ -16,6 +21,7 @@ export interface KarafkaWebTopics {
 export const DEFAULT_WEB_TOPICS: KarafkaWebTopics = {
   reports: 'karafka_consumers_reports',
   samples: 'karafka_consumers_samples',
+  history: 'karafka_consumers_history',
   errors: 'karafka_errors',
   commands: 'karafka_consumers_commands',
 };
@@ -41,6 +47,17 @@ function topicConfigs(topics: KarafkaWebTopics): ITopicConfig[] {
       topic: topics.samples,
       numPartitions: 1,
       configEntries: config({ 'retention.ms': String(24 * HOUR), 'segment.ms': String(HOUR) }),
+    },
+    {
+      topic: topics.history,
+      numPartitions: 1,
+      // Each report rewrites its process's current hour; compaction keeps the last one, the
+      // retention (a day over the week the charts show) drops old hours.
+      configEntries: config({
+        'cleanup.policy': 'compact,delete',
+        'retention.ms': String(8 * 24 * HOUR),
+        'segment.ms': String(HOUR),
+      }),
     },
     {
       topic: topics.errors,

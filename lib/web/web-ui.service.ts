@@ -1,6 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { RoutesExplorer } from '../routing/routes-explorer.js';
 import { KARAFKA_WEB_OPTIONS, type KarafkaWebOptions } from './karafka-web.options.js';
+import { routeDecoder } from './ui/payload-decoder.js';
 import { WebApp } from './ui/web-app.js';
 import { WebData } from './ui/web-data.js';
 import { DEFAULT_WEB_TOPICS } from './web-topics.js';
@@ -14,6 +17,7 @@ export class WebUiService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(KARAFKA_WEB_OPTIONS) private readonly options: KarafkaWebOptions,
     clients: KafkaClientFactory,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.data = new WebData(clients.create('web-ui'), { ...DEFAULT_WEB_TOPICS, ...options.topics });
   }
@@ -25,6 +29,11 @@ export class WebUiService implements OnModuleInit, OnApplicationShutdown {
       commands: Boolean(this.options.commands),
       readOnly: Boolean(this.options.readOnly),
       authorize: this.options.authorize,
+      // The explorer decodes payloads with this app's routes' deserializers.
+      decoder: routeDecoder(async () => {
+        const explorer = this.moduleRef.get(RoutesExplorer, { strict: false });
+        return (await explorer.ensureBuilt()).routes;
+      }),
     });
     return this.web;
   }

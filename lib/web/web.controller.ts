@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KarafkaWebOptions } from './karafka-web.options.js';
 import { WebUiService } from './web-ui.service.js';
 
+const UI_DEPTHS = [':a', ':a/:b', ':a/:b/:c', ':a/:b/:c/:d', ':a/:b/:c/:d/:e'];
+
 type AnyRequest = IncomingMessage & { raw?: IncomingMessage; originalUrl?: string; body?: unknown };
 type AnyResponse = ServerResponse & { raw?: ServerResponse };
 
@@ -19,12 +21,10 @@ export function webController(path: string, options: KarafkaWebOptions): Type {
   class KarafkaWebController {
     constructor(private readonly ui: WebUiService) {}
 
-    @All()
-    root(@Req() req: AnyRequest, @Res() res: AnyResponse): Promise<void> {
-      return this.handle(req, res);
-    }
-
-    @All('*path')
+    // One segment parameter per level instead of a wildcard: Express 5 (path-to-regexp)
+    // wants a named `*path`, Fastify (find-my-way) a bare trailing `*`, and neither takes the
+    // other's. The UI's deepest path is explorer/<topic>/<partition>/<offset>.
+    @All(['', ...UI_DEPTHS])
     page(@Req() req: AnyRequest, @Res() res: AnyResponse): Promise<void> {
       return this.handle(req, res);
     }

@@ -1,13 +1,19 @@
 /*
  * Page render bench of the web UI (npm run bench:web): 50 topics x 12 partitions with data,
- * 10 processes reporting them, an hour of samples, 200 errors and a dead letter topic,
+ * 10 processes reporting them, an hour of samples, a week of hourly totals, 200 errors and a
+ * dead letter topic,
  * against a real broker; the standalone UI is asked for every page over HTTP, one request at a
  * time, and the p50/p95 per page are printed with the page size.
  */
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { performance } from 'node:perf_hooks';
-import type { ErrorReport, ProcessReport, ProcessSample } from '../../lib/web/index.js';
+import type {
+  ErrorReport,
+  ProcessHour,
+  ProcessReport,
+  ProcessSample,
+} from '../../lib/web/index.js';
 import { serveKarafkaWeb } from '../../lib/web/standalone.js';
 import { startBroker } from './broker.js';
 
@@ -27,6 +33,7 @@ async function main(): Promise<void> {
   const webTopics = {
     reports: `webbench_${run}_reports`,
     samples: `webbench_${run}_samples`,
+    history: `webbench_${run}_history`,
     errors: `webbench_${run}_errors`,
     commands: `webbench_${run}_commands`,
   };
@@ -84,17 +91,24 @@ async function main(): Promise<void> {
     });
     try {
       await publishState(producer, webTopics, topic, dlq);
-      log(`published ${PROCESSES} process reports, an hour of samples, 200 errors`);
+      log(
+        `published ${PROCESSES} process reports, an hour of samples, a week of hours, 200 errors`,
+      );
       const base = ui.url.replace(/\/$/, '');
       await waitFor(
         async () =>
-          (await (await fetch(`${base}/processes`)).text()).split('<h2').length > PROCESSES,
+          (await (await fetch(`${base}/processes`)).text()).split('class="process-row').length >
+          PROCESSES,
       );
       const pages = [
         '/',
+        '/?range=day',
+        '/?range=week',
         '/processes',
+        `/processes/${encodeURIComponent('bench-host-3:1003:abc3')}`,
         '/routing',
         '/health',
+        '/health?page=6',
         '/errors',
         '/dead-letters',
         `/dead-letters/${dlq}`,
@@ -142,7 +156,7 @@ async function main(): Promise<void> {
 
 async function publishState(
   producer: ReturnType<Kafka['producer']>,
-  topics: { reports: string; samples: string; errors: string },
+  topics: { reports: string; samples: string; history: string; errors: string },
   topic: (i: number) => string,
   dlq: string,
 ): Promise<void> {
@@ -217,6 +231,22 @@ async function publishState(
     await producer.send({
       topic: topics.samples,
       messages: samples.slice(i, i + 1000).map((s) => ({ key: s.id, value: JSON.stringify(s) })),
+    });
+  }
+  // A week of hourly totals per process (what compaction keeps of the history topic).
+  const hours: ProcessHour[] = [];
+  for (let h = 0; h < 7 * 24; h++) {
+    const hour = Math.floor(now / 3_600_000) * 3_600_000 - h * 3_600_000;
+    for (const r of reports) {
+      hours.push({ id: r.id, hour, consumed: 360_000, produced: 72_000, errors: h % 5, lag: 40 });
+    }
+  }
+  for (let i = 0; i < hours.length; i += 1000) {
+    await producer.send({
+      topic: topics.history,
+      messages: hours
+        .slice(i, i + 1000)
+        .map((h) => ({ key: `${h.id}@${h.hour}`, value: JSON.stringify(h) })),
     });
   }
   const errors: ErrorReport[] = Array.from({ length: 200 }, (_, n) => ({

@@ -52,6 +52,8 @@ describe('karafka server with Nest pattern handlers (no connectMicroservice in u
     cli.process.kill('SIGTERM');
     const result = await cli.done;
     expect(result.stdout).toContain('karafka: stopped.');
+    expect(result.stdout.match(/^hook onModuleInit$/gm)).toHaveLength(1);
+    expect(result.stdout.match(/^hook onApplicationBootstrap$/gm)).toHaveLength(1);
     expect(result.code).toBe(0);
   });
 });

@@ -83,9 +83,21 @@ describe('karafka web (standalone, against the cluster)', () => {
       if (!processes.includes(id)) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(processes).toContain(id);
-    const health = await (await fetch(`${url}/health`)).text();
+    // One group: other tests report to the default topics too, and the page holds 100 partitions.
+    const health = await (await fetch(`${url}/health?group=standalone_app`)).text();
     expect(health).toContain(`partition-${topic}-0`);
     expect(health).not.toContain('<form'); // read-only: no command forms
+    // The flow as a diagram (dagre loaded lazily by the built CLI): a box for this route's topic
+    // (other tests report to the default topics too, so there may be more).
+    const routing = await (await fetch(`${url}/routing`)).text();
+    expect(routing).toMatch(
+      new RegExp(`class="flow-node flow-routed">\\s*<rect[^>]*/>\\s*<text[^>]*>${topic}</text>`),
+    );
+    // No routes here, so no deserializers: payloads are shown as they are, and the page says why.
+    await produceRaw(topic, [{ value: '{"standalone":1}' }]);
+    const message = await (await fetch(`${url}/explorer/${topic}/0/0`)).text();
+    expect(message).toContain('the standalone UI has no routes and their deserializers');
+    expect(message).toContain('{\n  &quot;standalone&quot;: 1\n}');
     const post = await fetch(`${url}/commands`, { method: 'POST', body: '' });
     expect(post.status).toBe(403);
     expect(await post.text()).toContain('read-only');

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, html } from '../../lib/web/ui/html.js';
-import { payloadPreview, showPayload } from '../../lib/web/ui/pages/payload-view.js';
+import {
+  decodedPreview,
+  payloadPreview,
+  showDecoded,
+  showPayload,
+} from '../../lib/web/ui/pages/payload-view.js';
 
 describe('HTML of the web UI', () => {
   it('escapes every interpolated value, in text and attributes, unless it is markup built by html``', () => {
@@ -36,5 +41,26 @@ describe('payloads in the explorer', () => {
     expect(large.truncated).toBe(true);
     expect(large.text).toHaveLength(64 * 1024);
     expect(payloadPreview(Buffer.from('x\n'.repeat(200)), 10)).toBe('x x x x x …');
+  });
+});
+
+describe('payloads decoded by a route’s deserializer', () => {
+  it('shows objects as pretty JSON (bigints as text), strings as is, bytes as a hex dump', () => {
+    expect(showDecoded({ id: 12n, tags: ['a'] }).text).toBe(
+      '{\n  "id": "12",\n  "tags": [\n    "a"\n  ]\n}',
+    );
+    expect(showDecoded('just text')).toMatchObject({ text: 'just text', truncated: false });
+    expect(showDecoded(Buffer.from([0, 0x41])).text).toBe(`00000000  ${'00 41'.padEnd(47)}  .A`);
+    expect(showDecoded(null).text).toBe('null');
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(showDecoded(cyclic).text).toBe('[object Object]');
+  });
+
+  it('truncates large decoded values to 64 KB and previews them on one line', () => {
+    const large = showDecoded({ text: 'a'.repeat(100_000) });
+    expect(large.truncated).toBe(true);
+    expect(large.text).toHaveLength(64 * 1024);
+    expect(decodedPreview({ a: 1, b: 'two' })).toBe('{ "a": 1, "b": "two" }');
   });
 });

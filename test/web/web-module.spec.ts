@@ -23,6 +23,7 @@ class NoInternsGuard implements CanActivate {
 const topics = {
   reports: uniqueName('webmod-reports'),
   samples: uniqueName('webmod-samples'),
+  history: uniqueName('webmod-history'),
   errors: uniqueName('webmod-errors'),
   commands: uniqueName('webmod-commands'),
 };

@@ -63,6 +63,31 @@ describe('WebState: what the pages show, rebuilt from the web topics', () => {
     expect(state.history(24 * 60, now).reduce((sum, b) => sum + b.consumed, 0)).toBe(0);
   });
 
+  it('sums hourly totals over processes, the newest totals of each process and hour winning, for a week', () => {
+    const HOUR = 60 * MINUTE;
+    const nowH = 1_000 * HOUR + 10 * MINUTE;
+    const state = new WebState();
+    const totals = (id: string, hour: number, consumed: number, lag: number) => ({
+      id,
+      hour,
+      consumed,
+      produced: 1,
+      errors: 0,
+      lag,
+    });
+    state.addHour(totals('a', 1_000 * HOUR, 10, 5), nowH);
+    state.addHour(totals('a', 1_000 * HOUR, 25, 3), nowH); // later totals of the same hour
+    state.addHour(totals('b', 1_000 * HOUR, 4, 1), nowH);
+    state.addHour(totals('a', 999 * HOUR, 7, 0), nowH);
+    state.addHour(totals('a', (1_000 - 7 * 24) * HOUR, 99, 0), nowH); // more than a week ago
+    const week = state.hours(7 * 24, nowH);
+    expect(week).toHaveLength(168);
+    expect(week[0]!.hour).toBe((1_000 - 167) * HOUR);
+    expect(week[167]).toEqual({ hour: 1_000 * HOUR, consumed: 29, produced: 2, errors: 0, lag: 4 });
+    expect(week[166]).toMatchObject({ hour: 999 * HOUR, consumed: 7 });
+    expect(week.reduce((sum, b) => sum + b.consumed, 0)).toBe(36);
+  });
+
   it('keeps the newest report per process and marks processes stale after three silent intervals or a stop', () => {
     const state = new WebState();
     state.addReport(report('a', now - 1_000));

@@ -22,6 +22,7 @@ const deadLetters = uniqueName('web-orders-dlq');
 const topics = {
   reports: uniqueName('web-reports'),
   samples: uniqueName('web-samples'),
+  history: uniqueName('web-history'),
   errors: uniqueName('web-errors'),
   commands: uniqueName('web-commands'),
 };
@@ -104,7 +105,22 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     expect(await text('#card-processes')).toMatch(/^1\s/);
     await screenshot(page, 'dashboard');
 
+    // The week per hour comes from the history topic the process keeps its hourly totals in.
+    await until(
+      '/?range=week',
+      async () => /consumed \/ h — [1-9]/.test(await text('.charts')),
+      'hourly history',
+    );
+    expect(await text('#history-range')).toBe('Last week, per hour');
+    await page.click('#range-day');
+    expect(await text('#history-range')).toBe('Last day, per minute');
+    expect(await text('.charts')).toMatch(/consumed \/ min — [1-9]/);
+    await screenshot(page, 'dashboard-week');
+
     await page.click('header >> text=Processes');
+    expect(await page.locator('.process-row').count()).toBe(1);
+    expect(await text('.process-row td:nth-child(11)')).toBe('2'); // partitions
+    await page.click('.process-row a');
     const processes = await text('main');
     expect(processes).toContain(orders);
     expect(processes).toMatch(/running/);
@@ -113,7 +129,12 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     await page.click('header >> text=Routing');
     expect(await text('#flow')).toContain(`${orders} =>\n  - ${deadLetters}: (dead letters)`);
     expect(await text('main table')).toContain('OrdersConsumer');
+    // The flow drawn as an SVG diagram (laid out on the server), each topic a link to the explorer.
+    expect(await page.locator('#flow-diagram .flow-node').count()).toBe(2);
+    expect(await page.locator('#flow-diagram').textContent()).toContain('dead letters');
     await screenshot(page, 'routing');
+    await page.click('#flow-diagram .flow-routed');
+    expect(await text('main h1')).toBe(`Explorer: ${orders}`);
 
     await page.click('header >> text=Consumer groups');
     expect(await text(`#partition-${orders}-0`)).toContain('running');
@@ -147,6 +168,11 @@ describe('Karafka Web in a real browser, against the live app and broker', () =>
     await until('/errors', async () => (await page.locator('.error-row').count()) > 0, 'error');
     expect(await text('main')).toContain(`cannot take poison ${hostile}`);
     await screenshot(page, 'errors');
+    // The error links to its partition, from the first message the failed call had not processed.
+    await page.locator('.error-row .error-message-link').first().click();
+    const failed = await text('.message-row >> nth=0');
+    expect(failed).toMatch(/^1\s/);
+    expect(failed).toContain('poison');
     await until(
       `/explorer/${orders}/0?offset=0`,
       async () => (await page.locator('.message-row').count()) >= 2,

@@ -72,6 +72,22 @@ export interface ProcessSample {
   lag: number;
 }
 
+/**
+ * A process's totals of one hour so far, kept a week in the compacted history topic (key
+ * `<process id>@<hour>`: compaction keeps the newest of each hour, one record per process and
+ * hour). The charts' per-hour series.
+ */
+export interface ProcessHour {
+  id: string;
+  /** Epoch ms of the hour's start. */
+  hour: number;
+  consumed: number;
+  produced: number;
+  errors: number;
+  /** The process's newest total lag within the hour. */
+  lag: number;
+}
+
 /** An `error.occurred`, as published to the errors topic. */
 export interface ErrorReport {
   process: string;
@@ -86,7 +102,13 @@ export interface ErrorReport {
   /** The topic in Kafka (the explorer's link), when a route maps it. */
   kafkaTopic?: string;
   partition?: number;
+  /** The failing message's offset, when the error carries it. */
   offset?: string;
+  /**
+   * The first offset of the partition not yet processed when the error happened: where the
+   * failed `consume` call's messages start (and the retry resumes).
+   */
+  retryFrom?: string;
   consumer?: string;
 }
 

@@ -20,6 +20,7 @@ import { KARAFKA_WEB_OPTIONS, type KarafkaWebOptions } from '../karafka-web.opti
 import { DEFAULT_WEB_TOPICS, ensureWebTopics, type KarafkaWebTopics } from '../web-topics.js';
 import type {
   ErrorReport,
+  ProcessHour,
   ProcessReport,
   ProcessSample,
   ReportedRoute,
@@ -29,7 +30,8 @@ import { reportGroups, reportRoutes, timingKey } from './report-builder.js';
 
 /**
  * Publishes what this process does to Kafka for the web UI: a report of the server's runtime
- * snapshot every `interval`, a small sample for the charts, every `error.occurred`; and, with
+ * snapshot every `interval`, a small sample and the hour's totals for the charts, every
+ * `error.occurred`; and, with
  * `commands: true`, applies the UI's pause/resume/seek commands addressed to this process.
  * Counts since the last report come from monitor events; the core keeps no counters for it.
  */
@@ -43,6 +45,8 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
   private readonly timings = new Map<string, number>();
   private readonly unsubscribe: Array<() => void> = [];
   private counts = { consumed: 0, produced: 0, errors: 0 };
+  /** This process's totals of the current hour, republished with every report. */
+  private hour?: ProcessHour;
   private routes: ReportedRoute[] = [];
   private producer?: KafkaProducer;
   private commandConsumer?: Consumer;
@@ -139,6 +143,7 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
       0,
     );
     const sample: ProcessSample = { id: report.id, at: report.at, consumed, produced, errors, lag };
+    const hour = this.addToHour(sample);
     try {
       await producer.sendBatch({
         topicMessages: [
@@ -150,12 +155,32 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
             topic: this.topics.samples,
             messages: [{ key: report.id, value: JSON.stringify(sample) }],
           },
+          {
+            topic: this.topics.history,
+            messages: [{ key: `${report.id}@${hour.hour}`, value: JSON.stringify(hour) }],
+          },
         ],
       });
     } catch (error) {
       // The next interval tries again; the counts of this one are lost, not the process.
       this.logger.warn(`Could not publish the web report: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Adds a sample to the current hour's totals (a new hour starts from zero). Totals, not
+   * deltas: a report that fails to publish loses nothing of the hour, the next one carries it.
+   */
+  private addToHour(sample: ProcessSample): ProcessHour {
+    const start = Math.floor(sample.at / HOUR) * HOUR;
+    if (this.hour?.hour !== start) {
+      this.hour = { id: sample.id, hour: start, consumed: 0, produced: 0, errors: 0, lag: 0 };
+    }
+    this.hour.consumed += sample.consumed;
+    this.hour.produced += sample.produced;
+    this.hour.errors += sample.errors;
+    this.hour.lag = sample.lag;
+    return { ...this.hour };
   }
 
   private publishError(
@@ -183,6 +208,7 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
         ?.kafkaTopic,
       partition: payload.partition,
       offset: offsetOf(error),
+      retryFrom: this.firstUnprocessed(payload.group, payload.topic, payload.partition),
       consumer: payload.consumer,
     };
     void this.producer
@@ -191,6 +217,22 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
         messages: [{ key: this.processId, value: JSON.stringify(report) }],
       })
       .catch(() => undefined);
+  }
+
+  /** From the runtime snapshot: the offset after the last marked one, else the committed one. */
+  private firstUnprocessed(
+    group: string | undefined,
+    topic: string | undefined,
+    partition: number | undefined,
+  ): string | undefined {
+    if (group === undefined || topic === undefined || partition === undefined) return undefined;
+    const found = this.server
+      .snapshot()
+      .groups.find((g) => g.id === group)
+      ?.partitions.find((p) => p.topic === topic && p.partition === partition);
+    if (found?.markedOffset !== undefined) return (BigInt(found.markedOffset) + 1n).toString();
+    const committed = found?.committedOffset;
+    return committed === undefined || committed === '-1' ? undefined : committed;
   }
 
   private async listenForCommands(): Promise<void> {
@@ -236,6 +278,8 @@ export class WebTracker implements OnModuleInit, OnApplicationShutdown {
     this.producer = undefined;
   }
 }
+
+const HOUR = 3_600_000;
 
 function offsetOf(error: unknown): string | undefined {
   const offset = (error as { offset?: unknown } | undefined)?.offset;

@@ -1,6 +1,6 @@
 /**
  * The UI's only asset: its stylesheet, served by the module itself (no CDN, works offline).
- * Charts are SVG drawn on the server, so the pages load no JavaScript at all.
+ * Charts and the routing diagram are SVG drawn on the server, so the pages load no JavaScript.
  */
 export const STYLESHEET = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#1d2330;background:#f5f6f8}
@@ -25,4 +25,10 @@ pre{background:#fff;border:1px solid #e3e6eb;padding:8px;overflow:auto;max-heigh
 form.inline{display:inline;margin:0}button{cursor:pointer;padding:2px 8px}
 input{padding:2px 6px}.muted{color:#5b6478}.flash{background:#e3f4e8;border:1px solid #9fd6ae;padding:8px;margin-bottom:12px}
 .flow{font-family:ui-monospace,monospace;background:#fff;border:1px solid #e3e6eb;padding:8px}
+.flow-wrap{overflow:auto;background:#fff;border:1px solid #e3e6eb;margin-bottom:12px}.flow-diagram{display:block;max-width:100%;height:auto}
+.flow-diagram text{font:12px system-ui,sans-serif;text-anchor:middle;fill:#1d2330}
+.flow-node rect{fill:#eef3ff;stroke:#3867d6}.flow-produced rect{fill:#f5f6f8;stroke:#8a93a6}
+.flow-dead-letter rect{fill:#fde4e1;stroke:#b42318}.flow-node:hover rect{stroke-width:2}
+.flow-edge path{fill:none;stroke:#5b6478;stroke-width:1.2}.flow-edge-dlq path{stroke:#b42318;stroke-dasharray:4 3}
+.flow-edge rect{fill:#fff}.flow-edge text{font-size:10px;fill:#5b6478}.flow-arrow{fill:#5b6478}
 `;

@@ -1,9 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STYLESHEET } from './assets.js';
-import { escapeHtml } from './html.js';
+import type { ReportedRoute } from '../tracking/process-report.js';
+import { flowGraph, flowMermaid, flowSvg, loadDagre } from './flow-diagram.js';
+import { escapeHtml, type SafeHtml } from './html.js';
 import { deadLettersPage, deadLetterTopicPage } from './pages/dead-letters.page.js';
-import { dashboardPage } from './pages/dashboard.page.js';
+import { dashboardPage, historyRange } from './pages/dashboard.page.js';
 import { errorsPage } from './pages/errors.page.js';
 import {
   explorerMessagePage,
@@ -11,10 +13,11 @@ import {
   explorerTopicPage,
   explorerTopicsPage,
 } from './pages/explorer.page.js';
-import { healthPage } from './pages/health.page.js';
-import type { PageContext } from './pages/layout.js';
-import type { PayloadView } from './pages/payload-view.js';
-import { processesPage } from './pages/processes.page.js';
+import { healthPage, healthQuery } from './pages/health.page.js';
+import { dashboardHref, type PageContext } from './pages/layout.js';
+import { decodedPreview, type PayloadView } from './pages/payload-view.js';
+import type { PayloadDecoder } from './payload-decoder.js';
+import { processesPage, processPage } from './pages/processes.page.js';
 import { routingPage } from './pages/routing.page.js';
 import { WebActionError, type WebData } from './web-data.js';
 
@@ -25,6 +28,8 @@ export interface WebAppSettings {
   commands: boolean;
   readOnly: boolean;
   authorize?: (request: IncomingMessage) => boolean | Promise<boolean>;
+  /** Decodes payloads with the routes' deserializers (the Nest module; none standalone). */
+  decoder?: PayloadDecoder;
 }
 
 const CSRF_COOKIE = 'karafka_web_csrf';
@@ -58,6 +63,8 @@ class HttpError extends Error {
  * through the controller) and for `karafka web`: GET pages, POST actions with a CSRF token.
  */
 export class WebApp {
+  private flow?: { key: string; diagram: { svg?: SafeHtml; mermaid: string } };
+
   constructor(
     private readonly data: WebData,
     private readonly settings: WebAppSettings,
@@ -110,7 +117,7 @@ export class WebApp {
         res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS });
       }
       res.end(
-        `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(this.settings.base)}/">Dashboard</a></p>`,
+        `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="${escapeHtml(dashboardHref(this.settings.base))}">Dashboard</a></p>`,
       );
     }
   }
@@ -139,13 +146,18 @@ export class WebApp {
     const [page, topic, partition, offset] = segments;
     switch (page) {
       case undefined:
-        return dashboardPage(ctx, state);
-      case 'processes':
-        return processesPage(ctx, state);
+        return dashboardPage(ctx, state, historyRange(url.searchParams.get('range')));
+      case 'processes': {
+        if (topic === undefined) return processesPage(ctx, state);
+        // The second segment is a process id here.
+        const report = state.process(topic);
+        if (!report) throw new HttpError(404, `No process ${topic} reported.`);
+        return processPage(ctx, state, report);
+      }
       case 'routing':
-        return routingPage(ctx, state);
+        return routingPage(ctx, state, await this.flowDiagram(state.routes(ctx.now)));
       case 'health':
-        return healthPage(ctx, state);
+        return healthPage(ctx, state, healthQuery(url.searchParams));
       case 'errors':
         return errorsPage(ctx, state);
       case 'dead-letters':
@@ -179,12 +191,10 @@ export class WebApp {
       if (!message || message.offset !== at.toString()) {
         throw new HttpError(404, `${topic}/${partition} has no message at offset ${offset}.`);
       }
-      const view = url.searchParams.get('view');
-      return explorerMessagePage(
-        ctx,
-        message,
-        view === 'raw' || view === 'hex' ? view : ('pretty' satisfies PayloadView),
-      );
+      const param = url.searchParams.get('view');
+      const view: PayloadView = param === 'raw' || param === 'hex' ? param : 'pretty';
+      const decoding = view === 'pretty' ? await this.settings.decoder?.decode(message) : undefined;
+      return explorerMessagePage(ctx, message, view, decoding, Boolean(this.settings.decoder));
     }
     let from: bigint;
     const time = url.searchParams.get('time');
@@ -206,7 +216,42 @@ export class WebApp {
       new Map([[range.partition, from]]),
       PAGE_SIZE,
     );
-    return explorerPartitionPage(ctx, topic, range, from, messages, PAGE_SIZE);
+    const previews = new Map<string, string>();
+    const { decoder } = this.settings;
+    if (decoder) {
+      await Promise.all(
+        messages.map(async (m) => {
+          const decoding = await decoder.decode(m);
+          if (decoding && decoding.error === undefined) {
+            previews.set(m.offset, decodedPreview(decoding.value));
+          }
+        }),
+      );
+    }
+    return explorerPartitionPage(ctx, topic, range, from, messages, PAGE_SIZE, previews);
+  }
+
+  /** The flow diagram, laid out again only when the reported routes change. */
+  private async flowDiagram(routes: ReportedRoute[]): Promise<{ svg?: SafeHtml; mermaid: string }> {
+    const graph = flowGraph(routes);
+    const key = JSON.stringify(graph);
+    if (this.flow?.key === key) return this.flow.diagram;
+    const dagre = graph.nodes.length ? await loadDagre() : undefined;
+    const kafkaTopics = new Map(routes.map((r) => [r.topic, r.kafkaTopic]));
+    const diagram = {
+      mermaid: flowMermaid(graph),
+      svg: dagre
+        ? flowSvg(
+            graph,
+            dagre,
+            // Routed topics link to their topic in Kafka (after the topic mapper).
+            (topic) =>
+              `${this.settings.base}/explorer/${encodeURIComponent(kafkaTopics.get(topic) ?? topic)}`,
+          )
+        : undefined,
+    };
+    this.flow = { key, diagram };
+    return diagram;
   }
 
   private async deadLetterTopics() {
@@ -261,7 +306,9 @@ export class WebApp {
         action,
         offset: action === 'seek' ? parseOffset(field('offset')).toString() : undefined,
       });
-      return { to: 'health', code: 'command' };
+      // Back to the same page of the consumer groups list (only a plain query string).
+      const back = form.get('back') ?? '';
+      return { to: `health${/^\?[\w.~%&=+-]*$/.test(back) ? back : ''}`, code: 'command' };
     }
     if (segments[0] === 'dead-letters' && segments.length === 3) {
       const topic = segments[1]!;

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Partitioners, type Admin, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type {
   ErrorReport,
+  ProcessHour,
   ProcessReport,
   ProcessSample,
   WebCommand,
@@ -17,7 +18,7 @@ export const DEAD_LETTERS_READ_GROUP = 'karafka_web_dead_letters';
 export class WebActionError extends Error {}
 
 /**
- * The UI's side of Kafka: tails the reports, samples and errors topics into a `WebState`
+ * The UI's side of Kafka: tails the reports, samples, history and errors topics into a `WebState`
  * (from the start of their retention, so history survives restarts), reads topics for the
  * explorer, replays/skips dead letters and sends commands.
  */
@@ -63,8 +64,11 @@ export class WebData {
     });
     this.consumer = consumer;
     await consumer.connect();
-    const { reports, samples, errors } = this.topics;
-    await consumer.subscribe({ topics: [reports, samples, errors], fromBeginning: true });
+    const { reports, samples, history, errors } = this.topics;
+    await consumer.subscribe({
+      topics: [reports, samples, history, errors],
+      fromBeginning: true,
+    });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
@@ -74,6 +78,7 @@ export class WebData {
             const value = JSON.parse(message.value.toString()) as unknown;
             if (batch.topic === reports) this.state.addReport(value as ProcessReport);
             else if (batch.topic === samples) this.state.addSample(value as ProcessSample);
+            else if (batch.topic === history) this.state.addHour(value as ProcessHour);
             else this.state.addError(value as ErrorReport);
           } catch {
             // not ours: ignored

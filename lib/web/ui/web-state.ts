@@ -1,5 +1,6 @@
 import type {
   ErrorReport,
+  ProcessHour,
   ProcessReport,
   ProcessSample,
   ReportedRoute,
@@ -14,19 +15,33 @@ export interface MinuteBucket {
   lag: number;
 }
 
+/** One hour of the dashboard's week, summed over processes. */
+export interface HourBucket {
+  hour: number;
+  consumed: number;
+  produced: number;
+  errors: number;
+  lag: number;
+}
+
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
 const HISTORY_MINUTES = 24 * 60;
+const HISTORY_HOURS = 7 * 24;
 const MAX_ERRORS = 1_000;
 
 /**
  * What the pages show, rebuilt from the web topics: the newest report per process, the
- * per-minute history derived from the samples (a day of them is kept in Kafka), the newest
+ * per-minute history derived from the samples (a day of them is kept in Kafka), the per-hour
+ * history from the processes' hourly totals (a week of them in a compacted topic), the newest
  * errors. Pure and synchronous, so pages render from memory without a broker round trip.
  */
 export class WebState {
   private readonly reports = new Map<string, ProcessReport>();
   private readonly minutes = new Map<number, MinuteBucket & { lags: Map<string, number> }>();
   private readonly errorList: ErrorReport[] = [];
+  /** Newest totals per process and hour (what compaction keeps of the history topic). */
+  private readonly processHours = new Map<string, ProcessHour>();
 
   addReport(report: ProcessReport): void {
     const known = this.reports.get(report.id);
@@ -50,6 +65,17 @@ export class WebState {
     let lag = 0;
     for (const value of bucket.lags.values()) lag += value;
     bucket.lag = lag;
+  }
+
+  addHour(totals: ProcessHour, now = Date.now()): void {
+    const oldest = Math.floor(now / HOUR) * HOUR - (HISTORY_HOURS - 1) * HOUR;
+    if (totals.hour < oldest) return;
+    this.processHours.set(`${totals.id}@${totals.hour}`, totals);
+    if (this.processHours.size % 1_000 === 0) {
+      for (const [key, value] of this.processHours) {
+        if (value.hour < oldest) this.processHours.delete(key);
+      }
+    }
   }
 
   addError(error: ErrorReport): void {
@@ -96,6 +122,25 @@ export class WebState {
       );
     }
     return out;
+  }
+
+  /** The last `count` hours (at most a week), oldest first, empty hours included. */
+  hours(count = HISTORY_HOURS, now = Date.now()): HourBucket[] {
+    const last = Math.floor(now / HOUR) * HOUR;
+    const first = last - (Math.min(count, HISTORY_HOURS) - 1) * HOUR;
+    const buckets = new Map<number, HourBucket>();
+    for (let hour = first; hour <= last; hour += HOUR) {
+      buckets.set(hour, { hour, consumed: 0, produced: 0, errors: 0, lag: 0 });
+    }
+    for (const totals of this.processHours.values()) {
+      const bucket = buckets.get(totals.hour);
+      if (!bucket) continue;
+      bucket.consumed += totals.consumed;
+      bucket.produced += totals.produced;
+      bucket.errors += totals.errors;
+      bucket.lag += totals.lag;
+    }
+    return [...buckets.values()];
   }
 
   /** Routes of all live processes, one row per group and topic. */

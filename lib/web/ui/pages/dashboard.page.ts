@@ -1,9 +1,26 @@
 import { html, num } from '../html.js';
 import type { WebState } from '../web-state.js';
-import { layout, sparkline, type PageContext } from './layout.js';
+import { dashboardHref, layout, sparkline, type PageContext } from './layout.js';
 
-/** Dashboard: throughput, lag, errors and processes now, and the last hour per minute. */
-export function dashboardPage(ctx: PageContext, state: WebState): string {
+/** The dashboard's chart ranges: an hour or a day per minute, a week per hour. */
+export type HistoryRange = 'hour' | 'day' | 'week';
+
+const RANGES: Record<HistoryRange, string> = {
+  hour: 'Last hour, per minute',
+  day: 'Last day, per minute',
+  week: 'Last week, per hour',
+};
+
+export function historyRange(value: string | null): HistoryRange {
+  return value === 'day' || value === 'week' ? value : 'hour';
+}
+
+/** Dashboard: throughput, lag, errors and processes now, and charts over time. */
+export function dashboardPage(
+  ctx: PageContext,
+  state: WebState,
+  range: HistoryRange = 'hour',
+): string {
   const processes = state.processes();
   const live = processes.filter((p) => !state.isStale(p, ctx.now));
   let rate = 0;
@@ -20,9 +37,11 @@ export function dashboardPage(ctx: PageContext, state: WebState): string {
       }
     }
   }
-  const history = state.history(60, ctx.now);
+  const minutes = state.history(range === 'day' ? 24 * 60 : 60, ctx.now);
   const errorsLastMinute =
-    history[history.length - 1]!.errors + history[history.length - 2]!.errors;
+    minutes[minutes.length - 1]!.errors + minutes[minutes.length - 2]!.errors;
+  const history = range === 'week' ? state.hours(7 * 24, ctx.now) : minutes;
+  const per = range === 'week' ? 'h' : 'min';
   const card = (value: string, label: string, id: string) =>
     html`<div class="card" id="${id}">
       <div class="v">${value}</div>
@@ -40,16 +59,23 @@ export function dashboardPage(ctx: PageContext, state: WebState): string {
         ${card(num(partitions), 'assigned partitions', 'card-partitions')}
         ${card(num(errorsLastMinute), 'errors in the last 2 minutes', 'card-errors')}
       </div>
-      <h2>Last hour, per minute</h2>
+      <h2 id="history-range">${RANGES[range]}</h2>
+      <p>
+        ${(Object.keys(RANGES) as HistoryRange[]).map((r) =>
+          r === range
+            ? html`<b>${r}</b> `
+            : html`<a id="range-${r}" href="${dashboardHref(ctx.base)}?range=${r}">${r}</a> `,
+        )}
+      </p>
       <div class="charts">
         ${sparkline(
           history.map((b) => b.consumed),
-          'consumed / min',
+          `consumed / ${per}`,
           num(history.reduce((s, b) => s + b.consumed, 0)),
         )}
         ${sparkline(
           history.map((b) => b.produced),
-          'produced / min',
+          `produced / ${per}`,
           num(history.reduce((s, b) => s + b.produced, 0)),
         )}
         ${sparkline(
@@ -59,13 +85,14 @@ export function dashboardPage(ctx: PageContext, state: WebState): string {
         )}
         ${sparkline(
           history.map((b) => b.errors),
-          'errors / min',
+          `errors / ${per}`,
           num(history.reduce((s, b) => s + b.errors, 0)),
         )}
       </div>
       <p class="muted">
-        History comes from the samples topic (a day is kept); it survives restarts of the UI and of
-        the processes.
+        Per-minute history comes from the samples topic (a day of every process's report counts),
+        per-hour history from the compacted history topic (a week of every process's hourly totals);
+        both survive restarts of the UI and of the processes.
       </p>`,
   );
 }

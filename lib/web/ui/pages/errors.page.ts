@@ -1,8 +1,13 @@
 import { ago, html } from '../html.js';
+import type { ErrorReport } from '../../tracking/process-report.js';
 import type { WebState } from '../web-state.js';
 import { layout, type PageContext } from './layout.js';
 
-/** Errors: newest first, with the stack and a link to the partition in the explorer. */
+/**
+ * Errors: newest first, with the stack and a link to the explorer: the message when the error
+ * carries its offset, else the partition from the first offset the failed call had not
+ * processed (its messages start there).
+ */
 export function errorsPage(ctx: PageContext, state: WebState, limit = 100): string {
   const errors = state.errors().slice(0, limit);
   return layout(
@@ -41,10 +46,7 @@ export function errorsPage(ctx: PageContext, state: WebState, limit = 100): stri
                   <td>
                     ${
                       e.topic !== undefined
-                        ? html`${e.group ?? ''} ${e.consumer ?? ''}<br /><a
-                              href="${ctx.base}/explorer/${encodeURIComponent(e.kafkaTopic ?? e.topic)}${e.partition === undefined ? '' : `/${e.partition}`}${e.offset === undefined ? '' : `/${e.offset}`}"
-                              >${e.topic}${e.partition === undefined ? '' : `/${e.partition}`}${e.offset === undefined ? '' : `@${e.offset}`}</a
-                            >`
+                        ? html`${e.group ?? ''} ${e.consumer ?? ''}<br />${whereLink(ctx, e)}`
                         : '–'
                     }
                   </td>
@@ -55,4 +57,21 @@ export function errorsPage(ctx: PageContext, state: WebState, limit = 100): stri
           ${state.errors().length > limit ? html`<p class="muted">Showing the newest ${limit}.</p>` : ''}`
       : html`<p class="muted">No errors reported.</p>`,
   );
+}
+
+function whereLink(ctx: PageContext, e: ErrorReport) {
+  const partitionHref = `${ctx.base}/explorer/${encodeURIComponent(e.kafkaTopic ?? e.topic!)}${e.partition === undefined ? '' : `/${e.partition}`}`;
+  if (e.partition !== undefined && e.offset !== undefined) {
+    return html`<a class="error-message-link" href="${partitionHref}/${e.offset}"
+      >${e.topic}/${e.partition}@${e.offset}</a
+    >`;
+  }
+  if (e.partition !== undefined && e.retryFrom !== undefined) {
+    return html`<a class="error-message-link" href="${partitionHref}?offset=${e.retryFrom}"
+      >${e.topic}/${e.partition} from @${e.retryFrom}</a
+    >`;
+  }
+  return html`<a href="${partitionHref}"
+    >${e.topic}${e.partition === undefined ? '' : `/${e.partition}`}</a
+  >`;
 }

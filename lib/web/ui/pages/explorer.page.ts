@@ -1,7 +1,8 @@
 import { html, num } from '../html.js';
 import type { PartitionRange, ReadMessage } from '../topic-reader.js';
 import { layout, type PageContext } from './layout.js';
-import { payloadPreview, showPayload, type PayloadView } from './payload-view.js';
+import type { PayloadDecoding } from '../payload-decoder.js';
+import { payloadPreview, showDecoded, showPayload, type PayloadView } from './payload-view.js';
 
 /** Explorer: the topics of the cluster. */
 export function explorerTopicsPage(
@@ -70,6 +71,8 @@ export function explorerPartitionPage(
   from: bigint,
   messages: ReadMessage[],
   pageSize: number,
+  /** Payload previews decoded by the route's deserializer, by offset (raw ones otherwise). */
+  previews: ReadonlyMap<string, string> = new Map(),
 ): string {
   const base = `${ctx.base}/explorer/${encodeURIComponent(topic)}/${range.partition}`;
   const previous =
@@ -97,7 +100,7 @@ export function explorerPartitionPage(
               <td class="n"><a href="${base}/${m.offset}">${m.offset}</a></td>
               <td>${new Date(Number(m.timestamp)).toISOString()}</td>
               <td>${payloadPreview(m.key, 40)}</td>
-              <td>${payloadPreview(m.value)}</td>
+              <td>${previews.get(m.offset) ?? payloadPreview(m.value)}</td>
             </tr>`,
         )}
       </table>
@@ -109,14 +112,39 @@ export function explorerPartitionPage(
   );
 }
 
-/** Explorer: one message with key, headers, timestamp and the payload (pretty, raw or hex). */
+/**
+ * Explorer: one message with key, headers, timestamp and the payload: decoded by the route's
+ * deserializer when a route of the app consumes the topic (JSON pretty-printed otherwise), or
+ * raw, or hex. A payload the deserializer rejects is shown raw, with the reason.
+ */
 export function explorerMessagePage(
   ctx: PageContext,
   message: ReadMessage,
   view: PayloadView,
+  decoding: PayloadDecoding | undefined,
+  /** Whether this UI knows the app's routes (the Nest module) or not (standalone). */
+  routesKnown: boolean,
 ): string {
   const base = `${ctx.base}/explorer/${encodeURIComponent(message.topic)}/${message.partition}/${message.offset}`;
-  const payload = showPayload(message.value, view);
+  const decoded = view === 'pretty' && decoding && decoding.error === undefined;
+  const payload = decoded ? showDecoded(decoding.value) : showPayload(message.value, view);
+  const note =
+    view !== 'pretty'
+      ? ''
+      : !decoding
+        ? html`<p class="muted" id="decode-note">
+            ${
+              routesKnown
+                ? `Not decoded: no route of this app consumes ${message.topic}`
+                : 'Not decoded: the standalone UI has no routes and their deserializers'
+            }
+            (shown as JSON, text or hex).
+          </p>`
+        : decoding.error !== undefined
+          ? html`<p class="bad" id="decode-note">
+              ${decoding.decodedBy} could not decode it: ${decoding.error}. Shown raw.
+            </p>`
+          : html`<p class="muted" id="decode-note">Decoded by ${decoding.decodedBy}.</p>`;
   return layout(
     ctx,
     'explorer',
@@ -156,6 +184,7 @@ export function explorerMessagePage(
       <p>
         ${(['pretty', 'raw', 'hex'] as const).map((v) => (v === view ? html`<b>${v}</b> ` : html`<a href="${base}?view=${v}">${v}</a> `))}${payload.truncated ? html`<span class="tag warn">truncated to 64 KB</span>` : ''}
       </p>
+      ${note}
       <pre id="payload">${payload.text}</pre>
       <p>
         <a

@@ -25,6 +25,14 @@ const NAV: Array<[string, string]> = [
   ['explorer', 'Explorer'],
 ];
 
+/**
+ * The dashboard's URL: the mount path itself, without a trailing slash (Fastify answers 404
+ * for `/karafka/` unless the app sets `ignoreTrailingSlash`), or `/` at the root.
+ */
+export function dashboardHref(base: string): string {
+  return base || '/';
+}
+
 export function layout(ctx: PageContext, active: string, title: string, body: SafeHtml): string {
   return html`<!doctype html>
     <html lang="en">
@@ -39,7 +47,9 @@ export function layout(ctx: PageContext, active: string, title: string, body: Sa
         <header>
           <b>Karafka Web</b>${NAV.map(
             ([href, label]) =>
-              html`<a href="${ctx.base}/${href}" ${active === href ? html` class="on"` : ''}
+              html`<a
+                href="${href ? `${ctx.base}/${href}` : dashboardHref(ctx.base)}"
+                ${active === href ? html` class="on"` : ''}
                 >${label}</a
               >`,
           )}

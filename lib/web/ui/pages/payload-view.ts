@@ -34,6 +34,48 @@ export function payloadPreview(value: Buffer | null, max = 120): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
 
+/**
+ * A value decoded by a route's deserializer as text for the page: bytes as a hex dump, text as
+ * is, anything else as pretty JSON (bigints as strings). Truncated like raw payloads.
+ */
+export function showDecoded(value: unknown): { text: string; kind: string; truncated: boolean } {
+  if (value === null || value === undefined) {
+    return { text: String(value), kind: 'decoded', truncated: false };
+  }
+  if (Buffer.isBuffer(value)) {
+    const truncated = value.length > MAX_SHOWN_BYTES;
+    return {
+      text: hexDump(truncated ? value.subarray(0, MAX_SHOWN_BYTES) : value),
+      kind: 'decoded bytes',
+      truncated,
+    };
+  }
+  let text: string;
+  try {
+    text =
+      typeof value === 'string'
+        ? value
+        : (JSON.stringify(
+            value,
+            (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+            2,
+          ) ?? String(value));
+  } catch {
+    // A cycle: what the value's toString says is the best there is.
+    text = String(value);
+  }
+  const truncated = text.length > MAX_SHOWN_BYTES;
+  return { text: truncated ? text.slice(0, MAX_SHOWN_BYTES) : text, kind: 'decoded', truncated };
+}
+
+/** One line for a list: the start of a decoded value. */
+export function decodedPreview(value: unknown, max = 120): string {
+  const oneLine = showDecoded(value)
+    .text.slice(0, max * 4)
+    .replace(/\s+/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+}
+
 function hexDump(value: Buffer): string {
   const lines: string[] = [];
   for (let i = 0; i < value.length; i += 16) {

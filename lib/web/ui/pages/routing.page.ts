@@ -1,9 +1,16 @@
-import { html } from '../html.js';
+import { html, type SafeHtml } from '../html.js';
 import type { WebState } from '../web-state.js';
 import { layout, type PageContext } from './layout.js';
 
-/** Routing: the route table and the flow (what each consumed topic produces to). */
-export function routingPage(ctx: PageContext, state: WebState): string {
+/**
+ * Routing: the route table and the flow (what each consumed topic produces to), as a diagram
+ * when `@dagrejs/dagre` is installed (`diagram`), always as text and as Mermaid source.
+ */
+export function routingPage(
+  ctx: PageContext,
+  state: WebState,
+  diagram: { svg?: SafeHtml; mermaid: string },
+): string {
   const routes = state.routes(ctx.now);
   const flow = [...routes]
     .sort((a, b) => a.topic.localeCompare(b.topic))
@@ -52,6 +59,24 @@ export function routingPage(ctx: PageContext, state: WebState): string {
         )}
       </table>
       <h2>Flow</h2>
-      <pre class="flow" id="flow">${flow || '(no routes reported)'}</pre>`,
+      ${
+        !routes.length
+          ? ''
+          : diagram.svg
+            ? html`<div class="flow-wrap">${diagram.svg}</div>`
+            : html`<p class="muted" id="flow-no-diagram">
+                <code>npm install @dagrejs/dagre</code> next to the app draws this flow as a
+                diagram.
+              </p>`
+      }
+      <pre class="flow" id="flow">${flow || '(no routes reported)'}</pre>
+      ${
+        routes.length
+          ? html`<details>
+              <summary>As Mermaid</summary>
+              <pre class="flow" id="flow-mermaid">${diagram.mermaid}</pre>
+            </details>`
+          : ''
+      }`,
   );
 }
