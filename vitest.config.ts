@@ -28,6 +28,8 @@ export default defineConfig({
             'test/schema-registry/**',
             'test/bench/**',
             'test/compat/**',
+            // The cluster suite has its own config and setup (vitest.cluster.config.ts).
+            'test/cluster/**',
             'node_modules/**',
           ],
           globalSetup: ['test/setup/global-broker.ts'],

@@ -95,8 +95,11 @@ describe('the public API (lib/index.ts)', () => {
       'DEFAULT_BROKER_PORT',
       'DEFAULT_KAFKA_VERSION',
       'DEFAULT_SECURE_USER',
+      'DEV_CLUSTER_MIN_INSYNC_REPLICAS',
+      'DEV_CLUSTER_REPLICATION_FACTOR',
       'DevBroker',
       'DevBrokerError',
+      'DevCluster',
     ]);
     expect(devBroker.DevBrokerError.prototype).toBeInstanceOf(api.KarafkaError);
   });

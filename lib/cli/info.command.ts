@@ -9,6 +9,8 @@ import { thisModuleFile } from '../utils/module-file.js';
 import { packageVersion } from '../utils/package-root.js';
 import { withApp } from './boot.js';
 import { describeRouteSchemas } from './route-schemas.js';
+import { clusterLines, describeClusterOf, type ClusterDescription } from './cluster-description.js';
+import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import { flatten, formatScalar, masked, plural, table } from './output.js';
 
 /** `karafka info`: versions, routing and the effective configuration (secrets masked). */
@@ -22,10 +24,16 @@ export function infoCommand(): Command {
         const table = app.get(RouteRegistry).table;
         const groups = table.groups;
         const schemas = await describeRouteSchemas(table.routes);
+        const factory = app.get(KafkaClientFactory);
+        // Asked once (a refused TLS or SASL handshake is named as such, never with secrets).
+        const cluster = await describeClusterOf(
+          factory.create('info', { retry: { retries: 1, initialRetryTime: 100 } }),
+          (error) => factory.explainFailure(error, 'karafka info'),
+        );
         console.log(
           flags.json
-            ? JSON.stringify(infoJson(config, groups, schemas), null, 2)
-            : infoText(config, groups, schemas),
+            ? JSON.stringify(infoJson(config, groups, schemas, cluster), null, 2)
+            : infoText(config, groups, schemas, cluster),
         );
       });
     });
@@ -63,11 +71,13 @@ function infoJson(
   config: KarafkaConfig,
   groups: readonly ConsumerGroupRoutes[],
   schemas: ReadonlyMap<Route, string>,
+  cluster: ClusterDescription,
 ): unknown {
   return {
     versions: versions(),
     clientId: config.clientId,
     brokers: config.kafka.brokers,
+    cluster,
     consumerGroups: groups.map((group) => ({
       id: group.id,
       name: group.name,
@@ -84,10 +94,12 @@ function infoText(
   config: KarafkaConfig,
   groups: readonly ConsumerGroupRoutes[],
   schemas: ReadonlyMap<Route, string>,
+  cluster: ClusterDescription,
 ): string {
   const lines: string[] = [];
   lines.push('Versions', table(Object.entries(versions()), '  '), '');
-  lines.push(`Client id  ${config.clientId}`, `Brokers    ${config.kafka.brokers.join(', ')}`, '');
+  lines.push(`Client id  ${config.clientId}`, `Brokers    ${config.kafka.brokers.join(', ')}`);
+  lines.push(...clusterLines(cluster), '');
   lines.push(`Consumer groups (${groups.length})`);
   if (!groups.length) lines.push('  (none: no @Consumer classes among the providers)');
   for (const group of groups) {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { KarafkaError } from '../errors/karafka.error.js';
 import { packageVersion } from '../utils/package-root.js';
 import { brokerCommand } from './broker.command.js';
+import { clusterCommand } from './cluster.command.js';
 import { consoleCommand } from './console.command.js';
 import { flowCommand } from './flow.command.js';
 import { infoCommand } from './info.command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     consoleCommand(),
     installCommand(),
     brokerCommand(),
+    clusterCommand(),
     webCommand(),
   ]) {
     program.addCommand(command);

@@ -7,7 +7,8 @@ export interface DeclaredTopic {
   /** Route topic names that consume it (one per consumer group that routes it). */
   routeTopics: string[];
   partitions: number;
-  replicationFactor: number;
+  /** Undefined: the broker's `default.replication.factor` (3 on `karafka cluster`, 1 on one broker). */
+  replicationFactor?: number;
   settings: Record<string, string>;
 }
 
@@ -32,14 +33,16 @@ export function declaredTopics(routes: readonly Route[]): DeclaredTopic[] {
         name: route.kafkaTopic,
         routeTopics: [route.topic],
         partitions: config.partitions ?? 1,
-        replicationFactor: config.replicationFactor ?? 1,
+        replicationFactor: config.replicationFactor,
         settings: { ...config.settings },
       });
       continue;
     }
     if (!known.routeTopics.includes(route.topic)) known.routeTopics.push(route.topic);
     known.partitions = Math.max(known.partitions, config.partitions ?? 1);
-    known.replicationFactor = Math.max(known.replicationFactor, config.replicationFactor ?? 1);
+    if (config.replicationFactor !== undefined) {
+      known.replicationFactor = Math.max(known.replicationFactor ?? 0, config.replicationFactor);
+    }
     known.settings = { ...config.settings, ...known.settings };
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -82,7 +85,25 @@ export function declarationText(topic: DeclaredTopic): string {
   const settings = Object.entries(topic.settings).map(([key, value]) => `${key}=${value}`);
   return [
     `${topic.partitions} partition${topic.partitions === 1 ? '' : 's'}`,
-    `replication factor ${topic.replicationFactor}`,
+    topic.replicationFactor === undefined
+      ? "the broker's default replication factor"
+      : `replication factor ${topic.replicationFactor}`,
     ...(settings.length ? [settings.join(', ')] : []),
   ].join(', ');
+}
+
+/** A partition whose in-sync replicas are fewer than its replicas (a follower is down or behind). */
+export interface UnderReplicatedPartition {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  isr: number[];
+}
+
+export function describeUnderReplicated(partition: UnderReplicatedPartition): string {
+  const missing = partition.replicas.filter((id) => !partition.isr.includes(id));
+  return (
+    `under-replicated ${partition.topic}[${partition.partition}]: ${partition.isr.length} of ` +
+    `${partition.replicas.length} replicas in sync (not in sync: broker ${missing.join(', ')})`
+  );
 }

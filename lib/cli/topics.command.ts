@@ -12,9 +12,11 @@ import {
   declarationText,
   declaredTopics,
   describeAction,
+  describeUnderReplicated,
   planTopics,
   type DeclaredTopic,
   type TopicAction,
+  type UnderReplicatedPartition,
 } from './topics-plan.js';
 
 interface TopicsFlags {
@@ -110,7 +112,7 @@ async function list(
       topic.name,
       String(topic.partitions),
       partitions === undefined ? '-' : String(partitions),
-      String(topic.replicationFactor),
+      topic.replicationFactor === undefined ? 'default' : String(topic.replicationFactor),
       state,
       ...(described.size ? [schemaOf(topic)] : []),
     ];
@@ -118,6 +120,7 @@ async function list(
   const header = ['TOPIC', 'DECLARED', 'EXISTING', 'REPLICATION', 'STATE'];
   if (described.size) header.push('SCHEMA');
   console.log(table([header, ...rows]));
+  await reportUnderReplicated(admin, declared);
 }
 
 async function apply(
@@ -136,13 +139,43 @@ async function apply(
   }
   for (const action of changes) await execute(admin, action);
   console.log(changes.length ? 'Done.' : 'Nothing to do.');
+  await reportUnderReplicated(admin, declared);
+}
+
+/**
+ * Names the declared topics' partitions with fewer in-sync replicas than replicas: with
+ * `min.insync.replicas` 2 of 3, one more node down makes produces with acks all fail.
+ */
+async function reportUnderReplicated(admin: Admin, declared: DeclaredTopic[]): Promise<void> {
+  const names = new Set(await admin.listTopics());
+  const present = declared.map((topic) => topic.name).filter((name) => names.has(name));
+  if (!present.length) return;
+  const metadata = await freshMetadata(admin, present);
+  if (!metadata) {
+    console.log('Could not read the replicas of the topics yet; run `karafka topics list` again.');
+    return;
+  }
+  const under: UnderReplicatedPartition[] = metadata.topics.flatMap((topic) =>
+    topic.partitions
+      .filter((partition) => partition.isr.length < partition.replicas.length)
+      .map((partition) => ({
+        topic: topic.name,
+        partition: partition.partitionId,
+        replicas: partition.replicas,
+        isr: partition.isr,
+      })),
+  );
+  for (const partition of under) console.log(describeUnderReplicated(partition));
 }
 
 async function execute(admin: Admin, action: TopicAction): Promise<void> {
   const { topic } = action;
   if (action.kind === 'create') {
+    // Not kafkajs' waitForLeaders: it asks the broker that took the request once and fails on
+    // UNKNOWN_TOPIC_OR_PARTITION, which a cluster node answers until it has applied the new
+    // topic's metadata (a few ms to a second). waitForLeaders below asks again instead.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic: topic.name,
@@ -152,6 +185,7 @@ async function execute(admin: Admin, action: TopicAction): Promise<void> {
         },
       ],
     });
+    await waitForLeaders(admin, topic.name, topic.partitions);
     console.log(`created ${topic.name} (${declarationText(topic)})`);
   } else if (action.kind === 'grow') {
     await admin.createPartitions({
@@ -215,4 +249,53 @@ async function existingPartitions(
   if (!present.length) return new Map();
   const metadata = await admin.fetchTopicMetadata({ topics: present });
   return new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+}
+
+/** How long a created topic may take to have a leader for every partition. */
+const LEADER_TIMEOUT_MS = 30_000;
+
+/**
+ * Resolves once every partition of a just-created topic has a leader. Errors (a node that has
+ * not applied the topic yet) are asked again until LEADER_TIMEOUT_MS, then named.
+ */
+async function waitForLeaders(admin: Admin, name: string, partitions: number): Promise<void> {
+  const deadline = Date.now() + LEADER_TIMEOUT_MS;
+  let last: string;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [name] });
+      const found = metadata.topics[0]?.partitions ?? [];
+      const leaderless = found.filter((partition) => partition.leader < 0).length;
+      if (found.length >= partitions && leaderless === 0) return;
+      last = `${found.length} of ${partitions} partitions known, ${leaderless} without a leader`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      throw new KarafkaError(
+        `Topic ${name} was created but not every partition had a leader within ` +
+          `${LEADER_TIMEOUT_MS / 1000} s (${last}). Check that the brokers run ` +
+          '(`karafka topics list` shows the topic once they do).',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Topic metadata, asked again for a few seconds: right after a create, a broker that has not
+ * applied it yet answers "does not host this topic-partition".
+ */
+async function freshMetadata(
+  admin: Admin,
+  topics: string[],
+): Promise<Awaited<ReturnType<Admin['fetchTopicMetadata']>> | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return await admin.fetchTopicMetadata({ topics });
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  return undefined;
 }

@@ -343,6 +343,7 @@ export class ConsumerGroupListener implements PartitionHost {
     const next: Assignment = new Map(
       Object.entries(memberAssignment).map(([topic, partitions]) => [topic, new Set(partitions)]),
     );
+    this.resumeKeptPartitions(next);
     this.restoreCarriedMarks(next);
     this.committer.resume();
     if (this.clusterId === undefined) void this.learnClusterId();
@@ -376,6 +377,31 @@ export class ConsumerGroupListener implements PartitionHost {
         partitions: this.toRouteTopics(assigned),
       });
     }
+  }
+
+  /**
+   * kafkajs starts every new generation from the offsets the coordinator returns. A partition
+   * this member kept through a rejoin without a crash (the group coordinator moved to another
+   * broker, or another member joined) may have been processed past that: its last marks went to
+   * a coordinator that had just stopped being one, or to a generation that had just ended, and a
+   * coordinator that has just taken the group over may answer with older offsets, or none (then
+   * kafkajs starts from initialOffset, the whole partition again). The fetch resumes after the
+   * last processed message instead, and pending marks go with the next commit, to the new
+   * coordinator. Runs within kafkajs' GROUP_JOIN event, before its first fetch.
+   */
+  private resumeKeptPartitions(assignment: Assignment): void {
+    if (this.committer.suspended) return; // after a crash, restoreCarriedMarks does this
+    let pending = 0;
+    for (const [topic, partitions] of assignment) {
+      for (const partition of partitions) {
+        if (!this.assignment.get(topic)?.has(partition)) continue;
+        const last = this.committer.lastMarked(topic, partition);
+        if (last === undefined) continue;
+        this.seek(topic, partition, (last + 1n).toString());
+        if (this.committer.pending(topic, partition) !== undefined) pending++;
+      }
+    }
+    if (pending) void this.committer.commit();
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type logCreator, type RetryOptions } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KARAFKA_CONFIG } from '../karafka.constants.js';
 import { isRetriableStartup } from './retriable-startup.js';
@@ -31,8 +31,11 @@ export const nestLogCreator: logCreator = () => {
 export class KafkaClientFactory {
   constructor(@Inject(KARAFKA_CONFIG) private readonly config: KarafkaConfig) {}
 
-  /** A kafkajs client for the configured brokers; `role` is added to the client id. */
-  create(role?: string): Kafka {
+  /**
+   * A kafkajs client for the configured brokers; `role` is added to the client id. `retry`
+   * replaces the configured retries (a one-shot question such as `karafka info` asks once).
+   */
+  create(role?: string, overrides: { retry?: RetryOptions } = {}): Kafka {
     const { kafka, clientId } = this.config;
     return new Kafka({
       clientId: role ? `${clientId}-${role}` : clientId,
@@ -41,7 +44,7 @@ export class KafkaClientFactory {
       sasl: kafka.sasl,
       connectionTimeout: kafka.connectionTimeout,
       requestTimeout: kafka.requestTimeout,
-      retry: kafka.retry,
+      retry: overrides.retry ?? kafka.retry,
       logLevel: logLevel.WARN,
       logCreator: nestLogCreator,
     });

@@ -91,6 +91,12 @@ export class OffsetCommitter {
       void this.commit();
   }
 
+  /** The offset a pending (marked, not yet committed) mark would commit, if there is one. */
+  pending(kafkaTopic: string, partition: number): bigint | undefined {
+    const key = `${kafkaTopic}:${partition}`;
+    return this.dirty.has(key) ? this.marks.get(key)?.next : undefined;
+  }
+
   /** Offset of the last marked message of a partition, if any. */
   lastMarked(kafkaTopic: string, partition: number): bigint | undefined {
     const mark = this.marks.get(`${kafkaTopic}:${partition}`);

@@ -1,17 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { packageRoot } from '../utils/package-root.js';
 import {
   dataDirPrefix,
   dataRoot,
@@ -47,6 +36,13 @@ import {
   type DevBrokerUser,
 } from './dev-broker.options.js';
 import { ensureKafkaJars } from './kafka-distribution.js';
+import {
+  describeCluster,
+  javaOutput,
+  spawnKafka,
+  terminate,
+  waitUntilReady,
+} from './kafka-process.js';
 import { assertJava } from './requirements.js';
 
 /** What `DevBroker.start()` resolves with. */
@@ -235,25 +231,14 @@ async function launch(
   mkdirSync(logsDir, { recursive: true });
   const logFile = join(logsDir, `broker-${port}.log`);
   log(`Starting Kafka ${kafkaVersion} on ${brokers} (log: ${logFile})...`);
-  const out = openSync(logFile, reuse ? 'a' : 'w');
-  const child = spawn(
-    'java',
-    [
-      `-Xmx${options.heap ?? '1g'}`,
-      '-Xms256m',
-      '-XX:+UseG1GC',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${join(packageRoot(), 'lib', 'dev-broker', 'log4j2.yaml')}`,
-      `-Dkafka.logs.dir=${logsDir}`,
-      '-cp',
-      classpath,
-      'kafka.Kafka',
-      propertiesFile,
-    ],
-    { detached: true, stdio: ['ignore', out, out] },
-  );
-  closeSync(out);
-  child.unref();
+  const child = spawnKafka({
+    classpath,
+    propertiesFile,
+    logFile,
+    logsDir,
+    heap: options.heap ?? '1g',
+    append: reuse !== undefined,
+  });
   if (!child.pid) throw new DevBrokerError(`Could not start java for the broker; see ${logFile}`);
 
   const state: DevBrokerState = {
@@ -295,82 +280,4 @@ function secureSettings(
 async function reusablePort(port: number | undefined): Promise<number | undefined> {
   if (port === undefined) return undefined;
   return (await portIsFree(port)) ? port : undefined;
-}
-
-function javaOutput(classpath: string, args: string[]): string {
-  const result = spawnSync('java', ['-cp', classpath, ...args], { encoding: 'utf8' });
-  if (result.status !== 0)
-    throw new DevBrokerError(`java ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
-async function describeCluster(brokers: string, timeout: number): Promise<string> {
-  const admin = new Kafka({
-    clientId: 'karafka-dev-broker',
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: timeout,
-    requestTimeout: timeout,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.clusterId;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-async function waitUntilReady(
-  brokers: string,
-  state: DevBrokerState,
-  timeout: number,
-): Promise<string> {
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    if (!isAlive(state.pid)) {
-      throw new DevBrokerError(
-        `The Kafka broker exited while starting. Last lines of ${state.logFile}:\n${tail(state.logFile, 25)}`,
-      );
-    }
-    try {
-      return await describeCluster(brokers, 2_000);
-    } catch {
-      await sleep(250);
-    }
-  }
-  throw new DevBrokerError(
-    `The Kafka broker did not answer on ${brokers} within ${timeout} ms. ` +
-      `Last lines of ${state.logFile}:\n${tail(state.logFile, 25)}`,
-  );
-}
-
-/** SIGTERM lets Kafka close its logs cleanly; SIGKILL only if it hangs. */
-async function terminate(pid: number): Promise<void> {
-  if (!isAlive(pid)) return;
-  signal(pid, 'SIGTERM');
-  const deadline = Date.now() + 30_000;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) {
-    signal(pid, 'SIGKILL');
-    while (isAlive(pid)) await sleep(50);
-  }
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
-}
-
-function tail(file: string, lines: number): string {
-  if (!existsSync(file)) return '(no log)';
-  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -11,3 +11,13 @@ export {
   type DevBrokerStatus,
 } from './dev-broker.options.js';
 export { DEFAULT_SECURE_USER } from './broker-security.js';
+export { DevCluster } from './dev-cluster.js';
+export {
+  DEV_CLUSTER_MIN_INSYNC_REPLICAS,
+  DEV_CLUSTER_REPLICATION_FACTOR,
+  type DevClusterNodeState,
+  type DevClusterNodeStatus,
+  type DevClusterOptions,
+  type DevClusterState,
+  type DevClusterStatus,
+} from './dev-cluster.options.js';

@@ -76,7 +76,7 @@ export class DeliveryFailedError extends KarafkaProducerError {
   ) {
     super(
       `Delivery of ${count} message${count === 1 ? '' : 's'} to ${topics.map((t) => `"${t}"`).join(', ')} ` +
-        `failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        `failed: ${kafkaErrorType(cause)}${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     );
   }
@@ -124,4 +124,19 @@ export class TransactionFailedError extends KarafkaProducerError {
       { cause },
     );
   }
+}
+
+/**
+ * Kafka's error code name (e.g. `NOT_ENOUGH_REPLICAS: `) from a kafkajs protocol error, also when
+ * wrapped by its retrier, so users can look the cause up; '' when there is none.
+ */
+function kafkaErrorType(cause: unknown): string {
+  for (let error = cause, depth = 0; error instanceof Error && depth < 3; depth++) {
+    const type = (error as { type?: unknown }).type;
+    if (typeof type === 'string') return `${type}: `;
+    error =
+      (error as { cause?: unknown; originalError?: unknown }).cause ??
+      (error as { originalError?: unknown }).originalError;
+  }
+  return '';
 }

@@ -21,6 +21,8 @@ describe('karafka info', () => {
     expect(out).toContain(`node            ${process.versions.node}`);
     expect(out).toContain('Client id  shop');
     expect(out).toContain('Brokers    127.0.0.1:1');
+    // No broker answers there: info says so and prints the rest.
+    expect(out).toMatch(/^Cluster {4}not reachable: .+$/m);
     expect(out).toContain('  shop_app (group "app", 2 topics)');
     expect(out).toContain('  shop_billing (group "billing", 1 topic)');
     expect(out).toContain('    orders -> OrdersConsumer');
@@ -52,6 +54,9 @@ describe('karafka info', () => {
     };
     expect(doc.versions.kafkajs).toBe('2.2.4');
     expect(doc.clientId).toBe('shop');
+    expect((doc as unknown as { cluster: { error: string } }).cluster.error).toEqual(
+      expect.any(String),
+    );
     expect(doc.consumerGroups.map((group) => group.id)).toEqual(['shop_app', 'shop_billing']);
     expect(doc.consumerGroups[0]!.routes[0]).toMatchObject({
       topic: 'orders',

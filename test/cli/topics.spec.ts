@@ -30,9 +30,11 @@ describe('karafka topics', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Plan (2 changes):');
-    expect(result.stdout).toContain(`  create  ${alpha} (1 partition, replication factor 1)`);
     expect(result.stdout).toContain(
-      `  create  ${beta} (2 partitions, replication factor 1, retention.ms=3600000)`,
+      `  create  ${alpha} (1 partition, the broker's default replication factor)`,
+    );
+    expect(result.stdout).toContain(
+      `  create  ${beta} (2 partitions, the broker's default replication factor, retention.ms=3600000)`,
     );
     expect(result.stdout).toContain('Dry run: nothing changed.');
     expect(await partitions([alpha, beta])).toEqual(new Map());
@@ -42,13 +44,15 @@ describe('karafka topics', () => {
     const result = await topics(['list']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^TOPIC +DECLARED +EXISTING +REPLICATION +STATE$/m);
-    expect(result.stdout).toMatch(new RegExp(`^${alpha} +1 +- +1 +missing`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^${alpha} +1 +- +default +missing`, 'm'));
   });
 
   it('migrate creates the declared topics with their settings', async () => {
     const result = await topics(['migrate']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`created ${alpha} (1 partition, replication factor 1)`);
+    expect(result.stdout).toContain(
+      `created ${alpha} (1 partition, the broker's default replication factor)`,
+    );
     expect(result.stdout).toContain(`created ${beta} (2 partitions`);
     expect(await partitions([alpha, beta])).toEqual(
       new Map([
@@ -75,7 +79,7 @@ describe('karafka topics', () => {
     expect((await partitions([alpha])).get(alpha)).toBe(1);
 
     const listed = await topics(['list'], env);
-    expect(listed.stdout).toMatch(new RegExp(`^${alpha} +3 +1 +1 +fewer partitions`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^${alpha} +3 +1 +default +fewer partitions`, 'm'));
 
     const result = await topics(['migrate'], env);
     expect(result.code).toBe(0);
