@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Admin } from 'kafkajs';
 import { createInterface } from 'node:readline/promises';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
+import { waitForLeaders } from '../connection/topic-leaders.js';
 import { RouteRegistry } from '../routing/route-registry.js';
 import { KarafkaError } from '../errors/karafka.error.js';
 import type { Route } from '../routing/route.js';
@@ -171,9 +172,7 @@ async function reportUnderReplicated(admin: Admin, declared: DeclaredTopic[]): P
 async function execute(admin: Admin, action: TopicAction): Promise<void> {
   const { topic } = action;
   if (action.kind === 'create') {
-    // Not kafkajs' waitForLeaders: it asks the broker that took the request once and fails on
-    // UNKNOWN_TOPIC_OR_PARTITION, which a cluster node answers until it has applied the new
-    // topic's metadata (a few ms to a second). waitForLeaders below asks again instead.
+    // Not kafkajs' waitForLeaders: see connection/topic-leaders.ts.
     await admin.createTopics({
       waitForLeaders: false,
       topics: [
@@ -185,7 +184,7 @@ async function execute(admin: Admin, action: TopicAction): Promise<void> {
         },
       ],
     });
-    await waitForLeaders(admin, topic.name, topic.partitions);
+    await waitForLeaders(admin, [{ name: topic.name, partitions: topic.partitions }]);
     console.log(`created ${topic.name} (${declarationText(topic)})`);
   } else if (action.kind === 'grow') {
     await admin.createPartitions({
@@ -249,37 +248,6 @@ async function existingPartitions(
   if (!present.length) return new Map();
   const metadata = await admin.fetchTopicMetadata({ topics: present });
   return new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
-}
-
-/** How long a created topic may take to have a leader for every partition. */
-const LEADER_TIMEOUT_MS = 30_000;
-
-/**
- * Resolves once every partition of a just-created topic has a leader. Errors (a node that has
- * not applied the topic yet) are asked again until LEADER_TIMEOUT_MS, then named.
- */
-async function waitForLeaders(admin: Admin, name: string, partitions: number): Promise<void> {
-  const deadline = Date.now() + LEADER_TIMEOUT_MS;
-  let last: string;
-  for (;;) {
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [name] });
-      const found = metadata.topics[0]?.partitions ?? [];
-      const leaderless = found.filter((partition) => partition.leader < 0).length;
-      if (found.length >= partitions && leaderless === 0) return;
-      last = `${found.length} of ${partitions} partitions known, ${leaderless} without a leader`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    if (Date.now() > deadline) {
-      throw new KarafkaError(
-        `Topic ${name} was created but not every partition had a leader within ` +
-          `${LEADER_TIMEOUT_MS / 1000} s (${last}). Check that the brokers run ` +
-          '(`karafka topics list` shows the topic once they do).',
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { waitForLeaders } from '../connection/topic-leaders.js';
 
 /** The Kafka topics the web UI keeps its state in (no other storage). */
 export interface KarafkaWebTopics {
@@ -78,10 +79,15 @@ export async function ensureWebTopics(admin: Admin, topics: KarafkaWebTopics): P
   const missing = topicConfigs(topics).filter((config) => !existing.has(config.topic));
   if (!missing.length) return [];
   try {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // Not kafkajs' waitForLeaders: see connection/topic-leaders.ts.
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
   } catch (error) {
     // Another process created them at the same moment.
     if (!/already exists/i.test(String((error as Error).message))) throw error;
   }
+  await waitForLeaders(
+    admin,
+    missing.map((config) => ({ name: config.topic, partitions: config.numPartitions ?? 1 })),
+  );
   return missing.map((config) => config.topic);
 }

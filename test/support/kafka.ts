@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { inject } from 'vitest';
+import { waitForLeaders } from '../../lib/connection/topic-leaders.js';
 
 /** The brokers of the real Kafka the global setup started (or KAFKA_BROKERS). */
 export function kafkaBrokers(): string[] {
@@ -28,21 +29,11 @@ export async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T>
 
 export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
   await withAdmin(async (admin) => {
-    // A fresh, busy broker may answer the leader check with "does not host this
-    // topic-partition" for a moment after creating the topic: ask again (creating is idempotent).
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.createTopics({
-          topics: [{ topic, numPartitions, replicationFactor: 1 }],
-          waitForLeaders: true,
-        });
-        await admin.fetchTopicMetadata({ topics: [topic] });
-        return;
-      } catch (error) {
-        if (!(error as { retriable?: boolean }).retriable || attempt >= 10) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 300));
-      }
-    }
+    await admin.createTopics({
+      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+      waitForLeaders: false,
+    });
+    await waitForLeaders(admin, [{ name: topic, partitions: numPartitions }]);
   });
 }
 
