@@ -21,6 +21,7 @@ import type {
 } from './consumer-group-snapshot.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
 import { OffsetCommitter, type CarriedMark } from './offset-committer.js';
+import { StableOffsetReader } from './stable-offset-reader.js';
 
 export interface ListenerDependencies {
   readonly config: KarafkaConfig;
@@ -58,7 +59,7 @@ interface RoutePipeline {
 export class ConsumerGroupListener implements PartitionHost {
   readonly committer: OffsetCommitter;
   private consumer?: KafkaConsumer;
-  private admin?: Admin;
+  private stableOffsets?: StableOffsetReader;
   private readonly executors = new Map<string, PartitionExecutor>();
   private readonly routes: RouteTable;
   private readonly pipelines = new Map<Route, RoutePipeline>();
@@ -229,11 +230,8 @@ export class ConsumerGroupListener implements PartitionHost {
       this.consumer?.disconnect() ?? Promise.resolve(),
       deadline,
     );
-    await settleBefore(
-      this.admin?.disconnect().catch(() => undefined) ?? Promise.resolve(),
-      deadline,
-    );
-    this.admin = undefined;
+    await settleBefore(this.stableOffsets?.close() ?? Promise.resolve(), deadline);
+    this.stableOffsets = undefined;
     return !finished || !disconnected;
   }
 
@@ -253,13 +251,16 @@ export class ConsumerGroupListener implements PartitionHost {
     this.toKafka(() => this.consumer?.seek({ topic: kafkaTopic, partition, offset }));
   }
 
-  /** Read with an admin client made on first use (only exactly-once routes ask). */
+  /**
+   * Read with require_stable (see StableOffsetReader), on a client made on first use (only
+   * exactly-once routes ask).
+   */
   async committedOffset(kafkaTopic: string, partition: number): Promise<string | undefined> {
-    this.admin ??= this.deps.clientFactory.create(`${this.group.name}-admin`).admin();
-    await this.admin.connect();
-    const [topic] = await this.admin.fetchOffsets({ groupId: this.group.id, topics: [kafkaTopic] });
-    const offset = topic?.partitions.find((entry) => entry.partition === partition)?.offset;
-    return offset === undefined || offset === '-1' ? undefined : offset;
+    this.stableOffsets ??= new StableOffsetReader(
+      this.deps.clientFactory.create(`${this.group.name}-offsets`),
+      this.group.id,
+    );
+    return this.stableOffsets.committedOffset(kafkaTopic, partition);
   }
 
   /**
