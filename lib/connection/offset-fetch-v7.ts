@@ -148,7 +148,9 @@ class Reader {
     const count = this.uvarint();
     for (let i = 0; i < count; i++) {
       this.uvarint(); // tag
-      this.at += this.uvarint();
+      // Read the size first: `this.at += this.uvarint()` would add it to the position before the read.
+      const size = this.uvarint();
+      this.at += size;
     }
   }
 }

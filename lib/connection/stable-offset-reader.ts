@@ -82,7 +82,10 @@ export class StableOffsetReader {
             apiName: 'OffsetFetch',
             encode: () => Promise.resolve({ buf: body, buffer: body }),
           },
-          response: { decode: (payload) => Promise.resolve(payload), parse: (b) => Promise.resolve(b) },
+          response: {
+            decode: (payload) => Promise.resolve(payload),
+            parse: (b) => Promise.resolve(b),
+          },
         }),
       );
       const entry = answer.partitions.find((p) => p.topic === topic && p.partition === partition);
@@ -113,7 +116,8 @@ export class StableOffsetReader {
     const key = Object.getOwnPropertySymbols(this.kafka).find(
       (symbol) => symbol.description === 'private:Kafka:createCluster',
     );
-    const create = key && (this.kafka as unknown as Record<symbol, ClusterFactory | undefined>)[key];
+    const create =
+      key && (this.kafka as unknown as Record<symbol, ClusterFactory | undefined>)[key];
     if (typeof create !== 'function') {
       throw new KarafkaError(
         'This kafkajs version hides its cluster differently: exactly-once routes need kafkajs 2.2.',
