@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readIsolated } from '../support/isolation-reader.js';
+import { readCommitted } from '../support/isolation-reader.js';
 import { createTopic, kafkaBrokers, testKafka, uniqueName, withAdmin } from '../support/kafka.js';
 import { committedOffsets } from '../support/karafka-app.js';
 
@@ -118,7 +118,7 @@ describe('exactly-once under chaos (SIGKILLed and rebalanced worker processes)',
     await progress(MESSAGES);
     await Promise.all([a.stop(), b.stop()]);
 
-    const results = await readIsolated(output, 'read_committed', (m) => m.length >= MESSAGES, {
+    const results = await readCommitted(output, (m) => m.length >= MESSAGES, {
       settleMs: 2_000,
       timeout: 60_000,
     });
