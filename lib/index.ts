@@ -26,6 +26,7 @@ export type {
   CompressionName,
   ConsumerSettings,
   InitialOffset,
+  IsolationLevel,
   KafkaConnectionOptions,
   KarafkaSettings,
   PauseOptions,
@@ -108,6 +109,7 @@ export type {
   ProducerPayload,
   ProducerVariantOptions,
 } from './producer/producer-message.js';
+export type { Transaction, TransactionOffsets } from './producer/transaction.js';
 
 // Serialization, mapping, instrumentation
 export * from './serialization/index.js';
@@ -123,6 +125,7 @@ export {
   type KarafkaListener,
   type PartitionRef,
   type ProducedMessageInfo,
+  type TransactionRef,
 } from './instrumentation/karafka-events.js';
 export { LoggerListener, type LoggerListenerOptions } from './instrumentation/logger-listener.js';
 export { Monitor } from './instrumentation/monitor.js';

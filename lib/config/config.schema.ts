@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ACKS, COMPRESSIONS, KAFKA_NAME_PATTERN } from './kafka-rules.js';
+import { ACKS, COMPRESSIONS, ISOLATION_LEVELS, KAFKA_NAME_PATTERN } from './kafka-rules.js';
 
 // Schemas used only to validate KarafkaModuleOptions. They mirror the interfaces in
 // karafka-options.ts; `forbidNonWhitelisted` turns every unknown key into a named error.
@@ -52,6 +52,9 @@ class ConsumerSchema {
   @IsOptional() @IsInt() @Min(1) maxBytesPerPartition?: number;
   @IsOptional() @IsInt() @Min(0) minBytes?: number;
   @IsOptional() @IsInt() @Min(0) maxWaitTime?: number;
+  @IsOptional()
+  @IsIn([...ISOLATION_LEVELS], { message: "must be 'read_committed' or 'read_uncommitted'" })
+  isolationLevel?: string;
 }
 
 class PauseSchema {
@@ -73,6 +76,10 @@ class ProducerSchema {
   @IsOptional() @IsInt() @Min(1) batchSize?: number;
   @IsOptional() @IsInt() @Min(1) maxPayloadSize?: number;
   @IsOptional() @IsInt() @Min(0) @Max(100) retries?: number;
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  transactionalId?: string;
 }
 
 export class KarafkaOptionsSchema {

@@ -37,3 +37,7 @@ export function isAcks(value: unknown): value is Acks {
 export function isCompressionName(value: unknown): value is CompressionName {
   return (COMPRESSIONS as readonly unknown[]).includes(value);
 }
+
+export const ISOLATION_LEVELS = ['read_committed', 'read_uncommitted'] as const;
+/** What a consumer reads of transactional topics: committed transactions only, or everything. */
+export type IsolationLevel = (typeof ISOLATION_LEVELS)[number];

@@ -31,9 +31,13 @@ export interface KarafkaConfig {
   readonly topicMapper?: TopicMapper | Type<TopicMapper>;
   readonly deserializer?: Deserializer | Type<Deserializer>;
   readonly serializer?: Serializer | Type<Serializer>;
-  readonly producer: Required<ProducerSettings>;
+  readonly producer: ResolvedProducerSettings;
   readonly logger: boolean;
 }
+
+/** The producer settings with defaults; `transactionalId` stays optional (none: not transactional). */
+export type ResolvedProducerSettings = Required<Omit<ProducerSettings, 'transactionalId'>> &
+  Pick<ProducerSettings, 'transactionalId'>;
 
 /** The value of every optional setting that the options leave out (README: Configuration). */
 export const CONFIG_DEFAULTS = {
@@ -45,6 +49,7 @@ export const CONFIG_DEFAULTS = {
     maxBytesPerPartition: 1024 * 1024,
     minBytes: 1,
     maxWaitTime: 500,
+    isolationLevel: 'read_committed',
   },
   initialOffset: 'earliest',
   concurrency: 3,
@@ -105,9 +110,18 @@ export function resolveConfig(options: ResolvableOptions): KarafkaConfig {
     topicMapper: options.topicMapper,
     deserializer: options.deserializer,
     serializer: options.serializer,
-    producer: withDefaults(CONFIG_DEFAULTS.producer, options.producer),
+    producer: producerSettings(options.producer),
     logger: options.logger ?? CONFIG_DEFAULTS.logger,
   };
+}
+
+/** A transactional producer is idempotent (Kafka's transactions build on it). */
+function producerSettings(given: ProducerSettings | undefined): ResolvedProducerSettings {
+  const settings: ResolvedProducerSettings = withDefaults<ProducerSettings>(
+    CONFIG_DEFAULTS.producer as Required<ProducerSettings>,
+    given,
+  );
+  return settings.transactionalId !== undefined ? { ...settings, idempotent: true } : settings;
 }
 
 /**
@@ -221,6 +235,16 @@ function crossFieldProblems(options: ResolvableOptions): string[] {
   }
   if (options.producer?.idempotent === true && (options.producer.acks ?? -1) !== -1) {
     problems.push('producer.acks: must be -1 (all) when producer.idempotent is true');
+  }
+  if (options.producer?.transactionalId !== undefined) {
+    if (options.producer.idempotent === false) {
+      problems.push(
+        'producer.idempotent: must not be false when producer.transactionalId is set (transactions need idempotence)',
+      );
+    }
+    if ((options.producer.acks ?? -1) !== -1) {
+      problems.push('producer.acks: must be -1 (all) when producer.transactionalId is set');
+    }
   }
   checkPluggable(problems, 'topicMapper', options.topicMapper, ['incoming', 'outgoing']);
   checkPluggable(problems, 'deserializer', options.deserializer, ['deserialize']);

@@ -3,9 +3,9 @@ import type { ConnectionOptions } from 'node:tls';
 import type { RetryOptions, SASLOptions } from 'kafkajs';
 import type { TopicMapper } from '../mapping/topic-mapper.js';
 import type { Deserializer, Serializer } from '../serialization/serialization.interfaces.js';
-import type { Acks, CompressionName, InitialOffset } from './kafka-rules.js';
+import type { Acks, CompressionName, InitialOffset, IsolationLevel } from './kafka-rules.js';
 
-export type { Acks, CompressionName, InitialOffset } from './kafka-rules.js';
+export type { Acks, CompressionName, InitialOffset, IsolationLevel } from './kafka-rules.js';
 
 /** How to reach Kafka; passed to kafkajs. */
 export interface KafkaConnectionOptions {
@@ -37,6 +37,13 @@ export interface ConsumerSettings {
   minBytes?: number;
   /** Max ms the broker waits for minBytes. Default 500. */
   maxWaitTime?: number;
+  /**
+   * What consumers read of transactional topics: only committed transactions
+   * ('read_committed', default) or also open and aborted ones ('read_uncommitted').
+   * A route may set its own (`@Consumer(topic, { isolationLevel })`); routes of one consumer
+   * group must agree, since the group shares one kafkajs consumer.
+   */
+  isolationLevel?: IsolationLevel;
 }
 
 /** Backoff of a partition whose `consume` failed. */
@@ -73,6 +80,13 @@ export interface ProducerSettings {
   maxPayloadSize?: number;
   /** Delivery retries (kafkajs). Default 5. */
   retries?: number;
+  /**
+   * Makes the producer transactional (`producer.transaction(...)`): a name unique to this
+   * producer instance; a newer producer with the same id fences this one. Implies
+   * `idempotent` and needs acks -1. Every send outside a transaction then runs in a
+   * transaction of its own. Default: none (not transactional).
+   */
+  transactionalId?: string;
 }
 
 /**

@@ -21,6 +21,7 @@ import type {
 } from './consumer-group-snapshot.js';
 import type { KafkaClientFactory } from './kafka-client.factory.js';
 import { OffsetCommitter, type CarriedMark } from './offset-committer.js';
+import { StableOffsetReader } from './stable-offset-reader.js';
 
 export interface ListenerDependencies {
   readonly config: KarafkaConfig;
@@ -58,6 +59,7 @@ interface RoutePipeline {
 export class ConsumerGroupListener implements PartitionHost {
   readonly committer: OffsetCommitter;
   private consumer?: KafkaConsumer;
+  private stableOffsets?: StableOffsetReader;
   private readonly executors = new Map<string, PartitionExecutor>();
   private readonly routes: RouteTable;
   private readonly pipelines = new Map<Route, RoutePipeline>();
@@ -129,6 +131,8 @@ export class ConsumerGroupListener implements PartitionHost {
       minBytes: settings.minBytes,
       maxWaitTimeInMs: settings.maxWaitTime,
       allowAutoTopicCreation: true,
+      // The explorer made sure a group's routes agree on it.
+      readUncommitted: this.group.routes[0]?.isolationLevel === 'read_uncommitted',
       // kafkajs restarts a consumer that crashed on a retriable error (a coordinator still
       // loading, a broker gone) after a few hundred ms, again and again while the broker is
       // down. It awaits this callback first: that is where the crash is reported and throttled.
@@ -226,6 +230,8 @@ export class ConsumerGroupListener implements PartitionHost {
       this.consumer?.disconnect() ?? Promise.resolve(),
       deadline,
     );
+    await settleBefore(this.stableOffsets?.close() ?? Promise.resolve(), deadline);
+    this.stableOffsets = undefined;
     return !finished || !disconnected;
   }
 
@@ -246,6 +252,18 @@ export class ConsumerGroupListener implements PartitionHost {
   }
 
   /**
+   * Read with require_stable (see StableOffsetReader), on a client made on first use (only
+   * exactly-once routes ask).
+   */
+  async committedOffset(kafkaTopic: string, partition: number): Promise<string | undefined> {
+    this.stableOffsets ??= new StableOffsetReader(
+      this.deps.clientFactory.create(`${this.group.name}-offsets`),
+      this.group.id,
+    );
+    return this.stableOffsets.committedOffset(kafkaTopic, partition);
+  }
+
+  /**
    * Pause, resume or seek an assigned partition as its consumer would (commands from the web
    * UI). False when the partition is not assigned to this member. A seek while `consume` runs
    * applies after that call, like the consumer's own `seek()`.
@@ -262,7 +280,7 @@ export class ConsumerGroupListener implements PartitionHost {
     if (action === 'pause') executor.consumerControls.pause();
     else if (action === 'resume') executor.consumerControls.resume();
     else if (executor.consumingSince !== undefined) executor.consumerControls.seek(offset ?? '0');
-    else this.seek(kafkaTopic, partition, BigInt(offset ?? '0').toString());
+    else executor.seekIdle(BigInt(offset ?? '0').toString());
     return true;
   }
 

@@ -72,7 +72,10 @@ export class KarafkaContext<T = unknown> {
     return this.consumer;
   }
 
-  /** The application's Producer. */
+  /**
+   * The application's Producer; on an `exactlyOnce` route the call's transactional producer, so
+   * what an enhancer sends through it commits (or aborts) with the call.
+   */
   getProducer(): Producer {
     return this.scope.producer;
   }

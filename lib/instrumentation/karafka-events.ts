@@ -30,6 +30,14 @@ export type KarafkaErrorType =
   | 'app.shutdown.error'
   | 'monitor.listener.error';
 
+/**
+ * Which transaction an event is about: the producer's transactional id (on exactly-once routes
+ * `<groupId>-<kafkaTopic>-<partition>`, one per input partition).
+ */
+export interface TransactionRef {
+  transactionalId: string;
+}
+
 /** A message as the producer events report it (after middleware and topic mapping). */
 export interface ProducedMessageInfo {
   topic: string;
@@ -113,6 +121,13 @@ export interface KarafkaEvents {
   'buffer.flushed_async': { messages: ProducedMessageInfo[] };
   'producer.closed': { pending: number };
 
+  /** A transaction of a transactional producer began. */
+  'transaction.started': TransactionRef;
+  /** A transaction committed; `duration` holds its time in ms from begin to commit. */
+  'transaction.committed': TransactionRef;
+  /** A transaction was aborted (its work threw, or Kafka refused it); `duration` in ms. */
+  'transaction.aborted': TransactionRef & { error: unknown };
+
   /** A consumer's responses were delivered after `consume`. */
   'responder.responded': PartitionRef & { responses: Record<string, number> };
 
@@ -170,6 +185,9 @@ export const KARAFKA_EVENT_NAMES = [
   'buffer.flushed_sync',
   'buffer.flushed_async',
   'producer.closed',
+  'transaction.started',
+  'transaction.committed',
+  'transaction.aborted',
   'responder.responded',
   'error.occurred',
 ] as const satisfies readonly KarafkaEventName[];

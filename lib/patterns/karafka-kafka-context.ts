@@ -12,7 +12,7 @@ type KafkaContextArgs = ConstructorParameters<typeof KafkaContext>[0];
  * `getMessage()` is the message as Nest's transport gives it (value, key and headers decoded;
  * the first of the batch with `batch: true`), `getConsumer()` the group's kafkajs consumer,
  * `getHeartbeat()` keeps the membership alive. `getProducer()` is nestjs-karafka's `Producer`
- * (Nest's gives its kafkajs producer).
+ * (Nest's gives its kafkajs producer): on an `exactlyOnce` route the call's transactional one.
  */
 export class KarafkaKafkaContext extends KafkaContext {
   /** Made by the pattern route for each call; not meant to be constructed by apps. */

@@ -1,5 +1,5 @@
 import { SetMetadata, type Type } from '@nestjs/common';
-import type { InitialOffset } from '../config/kafka-rules.js';
+import type { InitialOffset, IsolationLevel } from '../config/kafka-rules.js';
 import type { DeadLetterOptions, TopicDeclaration } from '../routing/consumer-options.js';
 import type { Deserializer } from '../serialization/serialization.interfaces.js';
 
@@ -26,11 +26,19 @@ export interface KarafkaRouteOptions {
   deadLetter?: DeadLetterOptions;
   /** How the topic should look in Kafka (`karafka topics migrate`). */
   config?: TopicDeclaration;
+  /**
+   * Run each handler call in a Kafka transaction with its replies, what it sends through
+   * `context.getProducer()`, and its offsets (see README, Exactly-once). Default false.
+   */
+  exactlyOnce?: boolean;
+  /** What this handler's group reads of transactional topics. Default: `consumer.isolationLevel`. */
+  isolationLevel?: IsolationLevel;
 }
 
 /**
  * Options of one `@EventPattern(topic)` / `@MessagePattern(topic)` handler on `KarafkaServer`:
- * its consumer group, batches, initial offset, deserializer, dead letter topic. Only stores
+ * its consumer group, batches, initial offset, deserializer, dead letter topic, exactly-once,
+ * isolation level. Only stores
  * metadata; the routes explorer reads it at bootstrap.
  */
 export function KarafkaRoute(options: KarafkaRouteOptions): MethodDecorator {

@@ -25,6 +25,8 @@ const KNOWN_OPTIONS = new Set([
   'deserializer',
   'deadLetter',
   'config',
+  'exactlyOnce',
+  'isolationLevel',
 ]);
 
 /** A pattern handler as a route candidate of the routes explorer. */

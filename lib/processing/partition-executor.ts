@@ -4,6 +4,7 @@ import { Messages } from '../messages/messages.js';
 import { ResponderDeliveryError, ResponderUsageError } from '../responders/responder.error.js';
 import { ResponseBuffer } from '../responders/response-buffer.js';
 import type { ConsumeCallInfo } from '../instrumentation/karafka-events.js';
+import type { Producer } from '../producer/producer.js';
 import type { ResolvedVirtualPartitions, Route } from '../routing/route.js';
 import type { BaseConsumer, OnRevoked, OnShutdown } from './base-consumer.js';
 import {
@@ -57,6 +58,8 @@ export class PartitionExecutor {
   /** Virtual partitions: responses of the batch's calls, each validated, sent when all succeeded. */
   private virtualResponses: ResponseBuffer[] = [];
   private readonly virtual?: ResolvedVirtualPartitions;
+  /** The producer sends of the running call go through (`this.producer`): the strategy's, if any. */
+  private callProducer?: Producer;
   private readonly ref: PartitionRef;
   private readonly coordinator: PartitionCoordinator;
   private readonly scope: PartitionScope;
@@ -86,11 +89,12 @@ export class PartitionExecutor {
     this.virtualSlots = Array.from({ length: this.virtual?.max ?? 0 }, (_, index) =>
       this.createSlot(index),
     );
+    const callProducer = () => this.callProducer;
     this.callScope = {
       route,
       partition,
       get producer() {
-        return host.producer;
+        return callProducer() ?? host.producer;
       },
       heartbeat: () => this.controls?.heartbeat() ?? Promise.resolve(),
     };
@@ -104,6 +108,15 @@ export class PartitionExecutor {
   /** Paused by the consumer's `pause()` (or a command acting as the consumer). */
   get pausedByConsumer(): boolean {
     return this.coordinator.pausedByConsumer;
+  }
+
+  /**
+   * A seek commanded from outside while no call runs (the web UI): the fetch moves there now,
+   * and the strategy drops what guarded the old position (exactly-once would skip back).
+   */
+  seekIdle(offset: string): void {
+    this.strategy.seeked?.(this.scope);
+    this.host.seek(this.route.kafkaTopic, this.partition, offset);
   }
 
   /** The consumer's own pause/resume/seek, for commands from outside (the web UI). */
@@ -136,6 +149,7 @@ export class PartitionExecutor {
     let done: Message | undefined;
     const main = this.main;
     try {
+      if (this.strategy.beforeBatch && !(await this.beforeBatch(list))) return;
       await this.prepareBatch(list, context);
       if (this.virtual && !coordinator.inOrder) {
         done = await this.processVirtual(
@@ -188,6 +202,25 @@ export class PartitionExecutor {
       this.controls = undefined;
       coordinator.applySeek();
     }
+  }
+
+  /**
+   * The strategy's look before a batch (exactly-once: claim the partition's transactional id,
+   * skip what its transactions committed). False when the batch is not to be processed: a
+   * failure was handled like a failed call, or the strategy asked to continue elsewhere.
+   */
+  private async beforeBatch(list: Message[]): Promise<boolean> {
+    let continueAt: string | undefined;
+    try {
+      continueAt = await this.strategy.beforeBatch!(this.scope, list[0]!.offset);
+    } catch (error) {
+      this.report(error, undefined);
+      await this.fail(error, list);
+      return false;
+    }
+    if (continueAt === undefined) return true;
+    this.coordinator.seekAfterBatch(continueAt);
+    return false;
   }
 
   /**
@@ -323,15 +356,15 @@ export class PartitionExecutor {
     if (this.callsInFlight++ === 0) this.consumingSince = now;
     try {
       const tracing = this.host.tracing;
-      if (tracing)
-        await tracing.wrapConsume(messages, () => this.consumeAndRespond(slot, messages));
-      else await this.consumeAndRespond(slot, messages);
+      if (tracing) await tracing.wrapConsume(messages, () => this.inStrategy(slot, list, messages));
+      else await this.inStrategy(slot, list, messages);
     } catch (error) {
       this.report(error, slot.virtualPartition);
       return { error };
     } finally {
       if (--this.callsInFlight === 0) this.consumingSince = undefined;
       slot.responses = undefined;
+      this.callProducer = undefined;
       if (!this.route.persistent) slot.instance = undefined;
     }
     if (payload) monitor.publish('consumer.consumed', payload, performance.now() - started);
@@ -340,12 +373,28 @@ export class PartitionExecutor {
   }
 
   /**
+   * The call as the strategy runs it: exactly-once wraps it in a transaction of the partition's
+   * producer, which `this.producer`, the call chain and the responses then send through.
+   */
+  private inStrategy(slot: ConsumerSlot, list: readonly Message[], messages: Messages) {
+    if (!this.strategy.runCall) return this.consumeAndRespond(slot, messages, this.host.producer);
+    return this.strategy.runCall(this.scope, list, (producer) => {
+      this.callProducer = producer;
+      return this.consumeAndRespond(slot, messages, producer);
+    });
+  }
+
+  /**
    * `consume` through the route's call chain (enhancers), then its responses: validated for this
    * call (once, inside deliver) and delivered before anything is marked; with virtual partitions
    * validated now and sent when all groups succeeded. A failure an exception filter handled
    * counts as done: nothing of the failed call is delivered.
    */
-  private async consumeAndRespond(slot: ConsumerSlot, messages: Messages): Promise<void> {
+  private async consumeAndRespond(
+    slot: ConsumerSlot,
+    messages: Messages,
+    producer: Producer,
+  ): Promise<void> {
     const instance = slot.instance ?? (await this.createInstance(slot));
     slot.responses = undefined;
     if ((await this.call(instance, messages, this.callScope)) === FAILURE_HANDLED) {
@@ -355,7 +404,7 @@ export class PartitionExecutor {
     if (this.route.responders.length || slot.responses) {
       const responses = slot.responses ?? new ResponseBuffer();
       if (slot.virtualPartition === undefined) {
-        await responses.deliver(this.host.producer, this.route, this.host.monitor, this.ref);
+        await responses.deliver(producer, this.route, this.host.monitor, this.ref);
       } else {
         responses.validate(this.route);
         if (responses.size) this.virtualResponses.push(responses);
@@ -404,12 +453,14 @@ export class PartitionExecutor {
   async revoke(): Promise<void> {
     this.clearTimers();
     await this.callHook('onRevoked', 'consumer.revoked', 'consumer.revoked.error');
+    await this.strategy.release?.(this.scope);
   }
 
   /** The server stops: `onShutdown` on the kept instance. */
   async shutdown(): Promise<void> {
     this.clearTimers();
     await this.callHook('onShutdown', 'consumer.shutdown', 'consumer.shutdown.error');
+    await this.strategy.release?.(this.scope);
   }
 
   clearTimers(): void {
@@ -475,13 +526,14 @@ export class PartitionExecutor {
   private createRuntime(slot: ConsumerSlot): ConsumerRuntime {
     const { route, partition, host, coordinator } = this;
     const { kafkaTopic } = route;
+    const callProducer = () => this.callProducer;
     return {
       topic: route.topic,
       groupId: route.groupId,
       partition,
       virtualPartition: slot.virtualPartition,
       get producer() {
-        return host.producer;
+        return callProducer() ?? host.producer;
       },
       heartbeat: () => this.controls?.heartbeat() ?? Promise.resolve(),
       markAsConsumed: (message) => host.committer.mark(kafkaTopic, partition, message.offset),

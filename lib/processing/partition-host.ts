@@ -26,4 +26,6 @@ export interface PartitionHost {
   pausePartition(kafkaTopic: string, partition: number): void;
   resumePartition(kafkaTopic: string, partition: number): void;
   seek(kafkaTopic: string, partition: number, offset: string): void;
+  /** The group's committed offset of a partition (the next to read), if it has one. */
+  committedOffset(kafkaTopic: string, partition: number): Promise<string | undefined>;
 }

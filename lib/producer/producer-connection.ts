@@ -1,7 +1,12 @@
 import type { Kafka, Producer as KafkaJsProducer } from 'kafkajs';
-import type { ProducerSettings } from '../config/karafka-options.js';
 import { karafkaPartitioner } from './partitioner.js';
 import { ProducerClosedError } from './producer.error.js';
+
+/** What the connection needs of the producer settings. */
+export interface ProducerConnectionSettings {
+  readonly idempotent: boolean;
+  readonly retries: number;
+}
 
 /**
  * The one kafkajs producer behind a Producer and all its variants: connected lazily on first
@@ -16,9 +21,11 @@ export class ProducerConnection {
 
   constructor(
     private readonly kafka: () => Kafka,
-    private readonly settings: Required<ProducerSettings>,
+    private readonly settings: ProducerConnectionSettings,
     /** Turns a failed connect into an error that says what to fix (SASL, TLS). */
     private readonly explain: (error: unknown) => unknown = (error) => error,
+    /** Set for a transactional producer: every send then goes through a transaction. */
+    readonly transactionalId?: string,
   ) {}
 
   assertOpen(): void {
@@ -55,13 +62,28 @@ export class ProducerConnection {
     await client?.disconnect();
   }
 
+  /**
+   * Drops the kafkajs producer (after it was fenced, or a transaction could not be aborted):
+   * the next use builds a new one, which takes over its transactional id again.
+   */
+  async reset(): Promise<void> {
+    const client = this.client ?? (await this.connecting?.catch(() => undefined));
+    this.client = undefined;
+    this.connecting = undefined;
+    await client?.disconnect().catch(() => undefined);
+  }
+
   private async open(): Promise<KafkaJsProducer> {
     const { idempotent, retries } = this.settings;
+    const transactionalId = this.transactionalId;
     const client = this.kafka().producer({
       createPartitioner: karafkaPartitioner,
-      idempotent,
+      // A transactional producer sends only inside transactions, which kafkajs makes
+      // idempotent itself; its plain idempotent path would only cost an extra InitProducerId.
+      idempotent: idempotent && !transactionalId,
+      ...(transactionalId !== undefined && { transactionalId }),
       // kafkajs' idempotence holds only with one request in flight per broker.
-      ...(idempotent && { maxInFlightRequests: 1 }),
+      ...((idempotent || transactionalId !== undefined) && { maxInFlightRequests: 1 }),
       retry: { retries },
       allowAutoTopicCreation: true,
     });
@@ -69,6 +91,12 @@ export class ProducerConnection {
       await client.connect();
     } catch (error) {
       throw this.explain(error);
+    }
+    if (transactionalId !== undefined) {
+      // kafkajs claims the transactional id on its first transaction: claim it now, so that
+      // connect() fences an older producer with this id and waits for its open transaction.
+      const claim = await client.transaction();
+      await claim.abort();
     }
     return client;
   }

@@ -82,6 +82,50 @@ export class DeliveryFailedError extends KarafkaProducerError {
   }
 }
 
+/** `producer.transaction()` on a producer without `producer.transactionalId`. */
+export class NotTransactionalError extends KarafkaProducerError {
+  constructor() {
+    super(
+      'producer.transaction() needs a transactional producer: set producer.transactionalId ' +
+        '(a name unique to this producer instance) in KarafkaModule.forRoot().',
+    );
+  }
+}
+
+/**
+ * Another producer with the same transactional id took over (a newer instance, or the new
+ * owner of a partition after a rebalance): this one may not commit. Its transaction was
+ * aborted; the producer is rebuilt on its next use.
+ */
+export class ProducerFencedError extends KarafkaProducerError {
+  constructor(
+    readonly transactionalId: string,
+    cause: unknown,
+  ) {
+    super(
+      `The transactional producer "${transactionalId}" was fenced: another producer with the ` +
+        'same transactionalId started since, so this transaction was aborted. Give every running ' +
+        'instance its own producer.transactionalId.',
+      { cause },
+    );
+  }
+}
+
+/** Kafka did not take a transaction's commit or abort. `cause` holds the driver error. */
+export class TransactionFailedError extends KarafkaProducerError {
+  constructor(
+    readonly transactionalId: string,
+    readonly step: 'begin' | 'send offsets' | 'commit' | 'abort',
+    cause: unknown,
+  ) {
+    super(
+      `Transaction of "${transactionalId}" failed to ${step}: ` +
+        `${cause instanceof Error ? cause.message : String(cause)}; it was aborted, nothing of it is visible to read_committed readers.`,
+      { cause },
+    );
+  }
+}
+
 /**
  * Kafka's error code name (e.g. `NOT_ENOUGH_REPLICAS: `) from a kafkajs protocol error, also when
  * wrapped by its retrier, so users can look the cause up; '' when there is none.

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional, type OnApplicationShutdown } from '@nestjs/common';
-import type { RecordMetadata } from 'kafkajs';
+import type { Kafka, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { KarafkaConfig } from '../config/karafka-config.js';
 import { KafkaClientFactory } from '../connection/kafka-client.factory.js';
 import type { KarafkaErrorType, ProducedMessageInfo } from '../instrumentation/karafka-events.js';
@@ -24,7 +24,13 @@ import type {
   ProducerVariantOptions,
 } from './producer-message.js';
 import { sendSettings, type SendSettings } from './producer-settings.js';
-import { DeliveryFailedError, KarafkaProducerError } from './producer.error.js';
+import {
+  DeliveryFailedError,
+  KarafkaProducerError,
+  NotTransactionalError,
+} from './producer.error.js';
+import type { Transaction } from './transaction.js';
+import { TransactionRunner, type ActiveTransaction } from './transaction-runner.js';
 
 /**
  * kafkajs groups each request's messages per partition with a copy per message (quadratic in
@@ -35,16 +41,30 @@ const MAX_MESSAGES_PER_REQUEST = 1_000;
 /** Background batches in flight at once per variant (1 when idempotent, to keep its guarantees). */
 const MAX_IN_FLIGHT = 5;
 
-/** What the Producer and its variants share: one connection, middleware, validation, monitor. */
-interface SharedState {
-  readonly connection: ProducerConnection;
+/** What a producer is built from; `transactional(id)` builds its forks from the same parts. */
+interface ProducerParts {
+  readonly kafka: () => Kafka;
+  /** Turns a failed connect into an error that says what to fix (SASL, TLS). */
+  readonly explain: (error: unknown) => unknown;
+  readonly topicMapper: TopicMapper;
   readonly preparer: MessagePreparer;
   readonly middleware: ProducerMiddlewareChain;
   readonly monitor: Monitor;
   readonly config: KarafkaConfig['producer'];
-  readonly variants: Map<string, Producer>;
   /** Set when tracing is on: every message gets a publish span and carries its context. */
   readonly tracing?: TracingHooks;
+}
+
+/** What the Producer and its variants share: one connection, middleware, validation, monitor. */
+interface SharedState extends ProducerParts {
+  readonly connection: ProducerConnection;
+  /** Set when the connection is transactional. */
+  readonly transactions?: TransactionRunner;
+  readonly variants: Map<string, Producer>;
+  /** Transactional producers made with `transactional(id)`: closed with this one. */
+  readonly transactionalForks: Set<Producer>;
+  /** A fork leaves its parent's set once closed. */
+  onClosed?: () => void;
   closing?: Promise<void>;
 }
 
@@ -79,12 +99,10 @@ export class Producer implements OnApplicationShutdown {
   ) {
     const producerConfig = config.producer;
     const middleware = new ProducerMiddlewareChain();
-    const shared: SharedState = {
-      connection: new ProducerConnection(
-        () => clientFactory.create('producer'),
-        producerConfig,
-        (error) => clientFactory.explainFailure(error, 'The producer'),
-      ),
+    const parts: ProducerParts = {
+      kafka: () => clientFactory.create('producer'),
+      explain: (error) => clientFactory.explainFailure(error, 'The producer'),
+      topicMapper,
       preparer: new MessagePreparer(
         middleware,
         topicMapper,
@@ -94,10 +112,67 @@ export class Producer implements OnApplicationShutdown {
       middleware,
       monitor,
       config: producerConfig,
-      variants: new Map(),
       tracing,
     };
-    this.attach(shared, sendSettings(producerConfig, {}, producerConfig.idempotent));
+    this.attach(
+      sharedState(parts, producerConfig.transactionalId),
+      producerConfig.transactionalId !== undefined
+        ? transactionalSettings(producerConfig)
+        : sendSettings(producerConfig, {}, producerConfig.idempotent),
+    );
+  }
+
+  /**
+   * The transactional id (`producer.transactionalId`, or `transactional(id)`) when this producer
+   * is transactional: its sends then go through transactions.
+   */
+  get transactionalId(): string | undefined {
+    return this.shared.transactions?.transactionalId;
+  }
+
+  /** Whether the calling code runs inside a transaction of this producer. */
+  get inTransaction(): boolean {
+    return this.shared.transactions?.current() !== undefined;
+  }
+
+  /**
+   * Runs `work` in a Kafka transaction (WaterDrop's `transaction`): everything it sends — through
+   * `tx` or through this producer — and the offsets given to `tx.sendOffsets` become visible to
+   * `read_committed` readers together when `work` resolves, or not at all when it throws (the
+   * transaction is aborted and the error rethrown). A call inside a running transaction joins
+   * it. Transactions of one producer take turns. Needs `producer.transactionalId`.
+   */
+  async transaction<T>(work: (tx: Transaction) => Promise<T> | T): Promise<T> {
+    this.shared.connection.assertOpen();
+    const transactions = this.shared.transactions;
+    if (!transactions) throw new NotTransactionalError();
+    return transactions.run(async (active) =>
+      work({
+        produceSync: (message) => this.produceSync(message),
+        produceManySync: (messages) => this.produceManySync(messages),
+        produceAsync: (message) => this.produceAsync(message),
+        produceManyAsync: (messages) => this.produceManyAsync(messages),
+        sendOffsets: (offsets) => active.sendOffsets(offsets),
+      }),
+    );
+  }
+
+  /**
+   * A transactional producer with its own kafkajs producer and this one's middleware, topic
+   * mapper, serializer, tracing and monitor; closed with this one (or on its own `close()`).
+   * Exactly-once routes use one per input partition; apps may use it for a
+   * consume-transform-produce loop of their own. Ids must be unique per running instance: a
+   * newer producer fences an older one.
+   */
+  transactional(transactionalId: string): Producer {
+    this.shared.connection.assertOpen();
+    const fork = Object.create(Producer.prototype) as Producer;
+    const shared = sharedState(this.shared, transactionalId);
+    const forks = this.shared.transactionalForks;
+    shared.onClosed = () => forks.delete(fork);
+    fork.attach(shared, transactionalSettings(this.shared.config));
+    forks.add(fork);
+    return fork;
   }
 
   /** Message transformations run before validation: `producer.middleware.append(fn)`. */
@@ -179,6 +254,11 @@ export class Producer implements OnApplicationShutdown {
   produceAsync(message: ProducerMessage): DeliveryHandle {
     this.shared.connection.assertOpen();
     const outgoing = this.traced(this.shared.preparer.prepare(message));
+    const active = this.shared.transactions?.current();
+    if (active) {
+      const single = isThenable(outgoing) ? outgoing.then((ready) => [ready]) : [outgoing];
+      return this.hold(active, single, 1, 'message.produced_async')[0]!;
+    }
     if (isThenable(outgoing) || this.lane.busy) {
       const handle = new LaneDeliveryHandle();
       this.lane.add(
@@ -199,6 +279,8 @@ export class Producer implements OnApplicationShutdown {
   produceManyAsync(messages: readonly ProducerMessage[]): DeliveryHandle[] {
     this.shared.connection.assertOpen();
     const outgoing = this.tracedMany(this.shared.preparer.prepareMany(messages));
+    const active = this.shared.transactions?.current();
+    if (active) return this.hold(active, outgoing, messages.length, 'messages.produced_async');
     if (isThenable(outgoing) || this.lane.busy) {
       const handles = messages.map(() => new LaneDeliveryHandle());
       this.lane.add(
@@ -268,6 +350,8 @@ export class Producer implements OnApplicationShutdown {
   flushAsync(): DeliveryHandle[] {
     this.shared.connection.assertOpen();
     const taken = this.takeBuffer();
+    const active = this.shared.transactions?.current();
+    if (active) return this.hold(active, settleAll(taken), taken.length, 'buffer.flushed_async');
     if (this.lane.busy || taken.some(isThenable)) {
       const handles = taken.map(() => new LaneDeliveryHandle());
       this.lane.add(
@@ -299,7 +383,11 @@ export class Producer implements OnApplicationShutdown {
    * buffer and background queue.
    */
   with(options: ProducerVariantOptions): Producer {
-    const settings = sendSettings(this.settings, options, this.shared.config.idempotent);
+    const settings = sendSettings(
+      this.settings,
+      options,
+      this.shared.config.idempotent || this.shared.transactions !== undefined,
+    );
     const existing = this.shared.variants.get(settings.key);
     if (existing) return existing;
     const variant = Object.create(Producer.prototype) as Producer;
@@ -328,7 +416,7 @@ export class Producer implements OnApplicationShutdown {
     this.queue = new AsyncQueue({
       lingerMs: shared.config.lingerMs,
       batchSize: Math.min(shared.config.batchSize, MAX_MESSAGES_PER_REQUEST),
-      maxInFlight: shared.config.idempotent ? 1 : MAX_IN_FLIGHT,
+      maxInFlight: shared.config.idempotent || shared.transactions ? 1 : MAX_IN_FLIGHT,
       send: (batch) => this.sendBatch(batch),
     });
     shared.variants.set(settings.key, this);
@@ -393,6 +481,27 @@ export class Producer implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Async sends inside a transaction are held for its commit (in call order, also when their
+   * serializer is async); the event is published once they are serialized.
+   */
+  private hold(
+    active: ActiveTransaction,
+    outgoing: OutgoingMessage[] | PromiseLike<OutgoingMessage[]>,
+    count: number,
+    event: 'message.produced_async' | 'messages.produced_async' | 'buffer.flushed_async',
+  ): DeliveryHandle[] {
+    return active.hold(outgoing, count, (ready) => {
+      const { monitor } = this.shared;
+      if (!ready.length || !monitor.hasListeners(event)) return;
+      if (event === 'message.produced_async') {
+        monitor.publish(event, { message: info(ready[0]!) });
+      } else {
+        monitor.publish(event, { messages: ready.map(info) });
+      }
+    });
+  }
+
   /** An async serializer failed after `produceAsync` returned: nobody else would hear of it. */
   private serializationFailed(error: unknown, topic?: unknown): void {
     this.shared.monitor.publish('error.occurred', {
@@ -408,6 +517,19 @@ export class Producer implements OnApplicationShutdown {
     return handles;
   }
 
+  /**
+   * One sendBatch. A transactional producer sends inside the caller's transaction, or in a
+   * transaction of its own (WaterDrop does the same for sends outside `transaction`).
+   */
+  private send(topicMessages: TopicMessages[]): Promise<RecordMetadata[]> {
+    const { transactions, connection } = this.shared;
+    const { acks, codec } = this.settings;
+    if (transactions) return transactions.run((active) => active.send(topicMessages, codec));
+    return connection
+      .connect()
+      .then((client) => client.sendBatch({ topicMessages, acks, compression: codec }));
+  }
+
   /** One request for all the messages; reports in the order given. */
   private async sendNow(
     messages: OutgoingMessage[],
@@ -419,14 +541,7 @@ export class Producer implements OnApplicationShutdown {
     const started = performance.now();
     let response: RecordMetadata[];
     try {
-      const client = await connection.connect();
-      response = await connection.track(
-        client.sendBatch({
-          topicMessages,
-          acks: this.settings.acks,
-          compression: this.settings.codec,
-        }),
-      );
+      response = await connection.track(this.send(topicMessages));
     } catch (error) {
       const failure = deliveryError(error, messages);
       if (this.shared.tracing) for (const message of messages) message.settled(failure);
@@ -449,17 +564,12 @@ export class Producer implements OnApplicationShutdown {
 
   /** The background queue's sender: settles the batch, never rejects. */
   private async sendBatch(batch: AsyncBatch): Promise<void> {
-    const { connection, monitor, tracing } = this.shared;
+    const { monitor, tracing } = this.shared;
     let started: number;
     try {
-      const client = await connection.connect();
       const sentAt = Date.now();
       started = performance.now();
-      const response = await client.sendBatch({
-        topicMessages: batch.toTopicMessages(),
-        acks: this.settings.acks,
-        compression: this.settings.codec,
-      });
+      const response = await this.send(batch.toTopicMessages());
       batch.succeed(response, sentAt);
     } catch (error) {
       const failure = deliveryError(error, batch.messages);
@@ -485,8 +595,9 @@ export class Producer implements OnApplicationShutdown {
   }
 
   private async shutdown(): Promise<void> {
-    const { connection, monitor, variants } = this.shared;
+    const { connection, monitor, variants, transactionalForks } = this.shared;
     connection.closed = true;
+    await Promise.all([...transactionalForks].map((fork) => fork.close()));
     let pending = 0;
     for (const variant of variants.values()) {
       pending += variant.queue.pending + variant.lane.pending + variant.buffered.length;
@@ -509,8 +620,42 @@ export class Producer implements OnApplicationShutdown {
     } catch (error) {
       monitor.publish('error.occurred', { type: 'app.shutdown.error', error });
     }
+    this.shared.onClosed?.();
     monitor.publish('producer.closed', { pending });
   }
+}
+
+function sharedState(parts: ProducerParts, transactionalId: string | undefined): SharedState {
+  const { kafka, explain, config, monitor, topicMapper } = parts;
+  const connection = new ProducerConnection(kafka, config, explain, transactionalId);
+  return {
+    kafka,
+    explain,
+    topicMapper,
+    preparer: parts.preparer,
+    middleware: parts.middleware,
+    monitor,
+    config,
+    tracing: parts.tracing,
+    connection,
+    transactions:
+      transactionalId === undefined
+        ? undefined
+        : new TransactionRunner(
+            transactionalId,
+            connection,
+            monitor,
+            topicMapper,
+            transactionalSettings(config).codec,
+          ),
+    variants: new Map(),
+    transactionalForks: new Set(),
+  };
+}
+
+/** Transactions send with acks -1 whatever the base producer's acks. */
+function transactionalSettings(config: KarafkaConfig['producer']): SendSettings {
+  return sendSettings({ acks: -1, compression: config.compression }, {}, true);
 }
 
 function info(message: OutgoingMessage): ProducedMessageInfo {

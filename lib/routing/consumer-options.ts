@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { InitialOffset } from '../config/kafka-rules.js';
+import type { InitialOffset, IsolationLevel } from '../config/kafka-rules.js';
 import type { Message } from '../messages/message.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
 import type { StandardSchemaV1 } from '../validation/standard-schema.js';
@@ -81,6 +81,16 @@ export interface ConsumerOptions {
   config?: TopicDeclaration;
   /** Send messages that keep failing to a dead letter topic instead of retrying forever. */
   deadLetter?: DeadLetterOptions;
+  /**
+   * Exactly-once consume-transform-produce: each `consume` call runs in a Kafka transaction
+   * holding its responses, what it sends through `this.producer`, and the offsets of its
+   * messages; the transaction commits before the next call, and a failure aborts it and
+   * retries. Readers with `read_committed` see each result once. Excludes `manualOffsets` and
+   * `virtualPartitions`. Default false.
+   */
+  exactlyOnce?: boolean;
+  /** What this route's group reads of transactional topics. Default: `consumer.isolationLevel`. */
+  isolationLevel?: IsolationLevel;
   /** Consume each fetched batch in up to `max` concurrent groups (see VirtualPartitionsOptions). */
   virtualPartitions?: VirtualPartitionsOptions;
 }

@@ -1,5 +1,10 @@
 import { isStandardSchema } from '../validation/standard-schema.js';
-import { isValidTopicName, KAFKA_NAME_PATTERN, TOPIC_NAME_RULE } from '../config/kafka-rules.js';
+import {
+  ISOLATION_LEVELS,
+  isValidTopicName,
+  KAFKA_NAME_PATTERN,
+  TOPIC_NAME_RULE,
+} from '../config/kafka-rules.js';
 import { DEFAULT_GROUP } from './constants.js';
 import type { RouteDefinition, TopicDeclaration } from './consumer-options.js';
 import type { ResponderDeclaration } from '../responders/responder-declaration.js';
@@ -17,9 +22,11 @@ const KNOWN_OPTIONS = new Set([
   'manualOffsets',
   'config',
   'deadLetter',
+  'exactlyOnce',
+  'isolationLevel',
   'virtualPartitions',
 ]);
-const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets'] as const;
+const BOOLEAN_OPTIONS = ['batch', 'persistent', 'manualOffsets', 'exactlyOnce'] as const;
 
 export function validateTopicName(topic: unknown, owner: string): asserts topic is string {
   if (!isValidTopicName(topic)) {
@@ -52,6 +59,24 @@ export function validateConsumerOptions(
     !['earliest', 'latest'].includes(definition.initialOffset)
   ) {
     problems.push(`initialOffset: must be 'earliest' or 'latest'`);
+  }
+  if (
+    definition.isolationLevel !== undefined &&
+    !(ISOLATION_LEVELS as readonly unknown[]).includes(definition.isolationLevel)
+  ) {
+    problems.push(`isolationLevel: must be 'read_committed' or 'read_uncommitted'`);
+  }
+  if (definition.exactlyOnce === true && definition.manualOffsets === true) {
+    problems.push(
+      'manualOffsets: cannot be combined with exactlyOnce (each call commits its offsets in its transaction)',
+    );
+  }
+  if (definition.exactlyOnce === true && definition.virtualPartitions !== undefined) {
+    problems.push(
+      'virtualPartitions: cannot be combined with exactlyOnce (a transaction holds one call and ' +
+        'its offsets, while virtual partitions run calls concurrently and commit only what all ' +
+        'of them finished); give the topic more partitions instead',
+    );
   }
   if (
     definition.payload !== undefined &&

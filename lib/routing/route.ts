@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import type { InitialOffset } from '../config/kafka-rules.js';
+import type { InitialOffset, IsolationLevel } from '../config/kafka-rules.js';
 import type { Message } from '../messages/message.js';
 import type { PatternHandlerInfo } from '../patterns/pattern-consumer.js';
 import type { BaseConsumer } from '../processing/base-consumer.js';
@@ -46,6 +46,10 @@ export interface Route {
   readonly persistent: boolean;
   readonly initialOffset: InitialOffset;
   readonly manualOffsets: boolean;
+  /** Each `consume` call, its responses and its offsets commit in one Kafka transaction. */
+  readonly exactlyOnce: boolean;
+  /** What the group's consumer reads of transactional topics (the same for a group's routes). */
+  readonly isolationLevel: IsolationLevel;
   readonly deserializer: Deserializer;
   /** The payload check: a DTO class or a Standard Schema. */
   readonly payload?: Type<object> | StandardSchemaV1;

@@ -130,6 +130,7 @@ export class RoutesExplorer implements OnModuleInit {
       seen.set(key, route);
       routes.push(route);
     }
+    checkGroupIsolation(routes);
     this.checkStrayResponders();
     this.linkConsumerProviders(new Set(routes.map((route) => route.consumerClass)));
     return new RouteTable(routes);
@@ -212,7 +213,12 @@ export class RoutesExplorer implements OnModuleInit {
           : this.defaultSerializer,
       });
     }
-    const manualOffsets = definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed;
+    const exactlyOnce = definition.exactlyOnce ?? false;
+    // Exactly-once commits the offsets in its transactions: the config's default of manual
+    // marking does not apply to it (an explicit manualOffsets was refused above).
+    const manualOffsets = exactlyOnce
+      ? false
+      : (definition.manualOffsets ?? !this.config.automaticallyMarkAsConsumed);
     if (manualOffsets && definition.virtualPartitions) {
       // A mark in one virtual partition would also commit the unfinished messages of the others.
       throw new KarafkaRoutingError(
@@ -234,6 +240,8 @@ export class RoutesExplorer implements OnModuleInit {
       persistent: definition.persistent ?? this.config.consumerPersistence,
       initialOffset: definition.initialOffset ?? this.config.initialOffset,
       manualOffsets,
+      exactlyOnce,
+      isolationLevel: definition.isolationLevel ?? this.config.consumer.isolationLevel,
       deserializer: definition.deserializer
         ? await instantiate<Deserializer>(definition.deserializer, moduleRef)
         : pattern
@@ -293,6 +301,23 @@ export class RoutesExplorer implements OnModuleInit {
             `or list it in forRoot({ routes }).`,
         );
       }
+    }
+  }
+}
+
+/** A group has one kafkajs consumer, hence one isolation level for all its routes. */
+function checkGroupIsolation(routes: readonly Route[]): void {
+  const first = new Map<string, Route>();
+  for (const route of routes) {
+    const other = first.get(route.groupId);
+    if (!other) first.set(route.groupId, route);
+    else if (other.isolationLevel !== route.isolationLevel) {
+      throw new KarafkaRoutingError(
+        `Consumer group "${route.group}" mixes isolation levels: ${other.consumerClass.name} ` +
+          `(topic "${other.topic}") reads ${other.isolationLevel}, ${route.consumerClass.name} ` +
+          `(topic "${route.topic}") ${route.isolationLevel}. A group shares one consumer: give ` +
+          `its routes the same isolationLevel, or put one of them in another group.`,
+      );
     }
   }
 }

@@ -84,6 +84,8 @@ export function buildReport(opts: {
     singleVsNest: ratio(mps('karafka-single'), mps('nest-transport')),
     singleVsRawEachMessage: ratio(mps('karafka-single'), mps('raw-each-message')),
     nestVsRawEachBatch: ratio(mps('nest-transport'), mps('raw-each-batch')),
+    // Consume-transform-produce: what the transactions cost over at-least-once responders.
+    transformExactlyOnceVsAtLeastOnce: ratio(mps('karafka-transform-eo'), mps('karafka-transform')),
     // The same @EventPattern controller on KarafkaServer vs on ServerKafka (issue 12: >= 3x).
     patternSingleVsNest: ratio(mps('pattern-single'), mps('nest-transport')),
     patternBatchVsNest: ratio(mps('pattern-batch'), mps('nest-transport')),
@@ -139,6 +141,11 @@ export function buildReport(opts: {
       target: 'single mode faster than the Nest transport',
       value: ratios.singleVsNest,
       met: ok(ratios.singleVsNest, (v) => v > 1),
+    },
+    {
+      target: 'exactlyOnce consume-transform-produce >= 0.5x at-least-once',
+      value: ratios.transformExactlyOnceVsAtLeastOnce,
+      met: ok(ratios.transformExactlyOnceVsAtLeastOnce, (v) => v >= 0.5),
     },
     {
       target: 'Nest @EventPattern on KarafkaServer >= 3x on ServerKafka (one message per call)',

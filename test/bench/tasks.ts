@@ -74,6 +74,18 @@ export const PLAN: PlannedTask[] = [
     title: 'nestjs-karafka batch: false (reads payload)',
   },
   {
+    label: 'karafka-transform',
+    kind: 'consume',
+    task: 'consume.karafka-transform',
+    title: 'nestjs-karafka batch + one response per message (at-least-once)',
+  },
+  {
+    label: 'karafka-transform-eo',
+    kind: 'consume',
+    task: 'consume.karafka-transform-eo',
+    title: 'the same with exactlyOnce: true (a transaction per call)',
+  },
+  {
     label: 'karafka-io',
     kind: 'consume',
     task: 'consume.karafka-io',

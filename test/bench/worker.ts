@@ -31,6 +31,10 @@ const TASKS: Record<string, (input: TaskInput) => Promise<TaskResult>> = {
     (await import('./consume-karafka.js')).consumeKarafka(input, true, { observed: true }),
   'consume.karafka-single': async (input) =>
     (await import('./consume-karafka.js')).consumeKarafka(input, false),
+  'consume.karafka-transform': async (input) =>
+    (await import('./consume-transform.js')).consumeTransform(input, false),
+  'consume.karafka-transform-eo': async (input) =>
+    (await import('./consume-transform.js')).consumeTransform(input, true),
   'consume.karafka-io': async (input) =>
     (await import('./consume-parallel.js')).consumeIoBound(input),
   'consume.karafka-cpu': async (input) =>

@@ -38,6 +38,7 @@ describe('resolveConfig', () => {
           maxBytesPerPartition: 1024 * 1024,
           minBytes: 1,
           maxWaitTime: 500,
+          isolationLevel: 'read_committed',
         },
         initialOffset: 'earliest',
         concurrency: 3,
@@ -353,6 +354,31 @@ describe('resolveConfig', () => {
         'producer.acks: must be -1 (all) when producer.idempotent is true',
       ]);
       expect(() => resolveConfig({ ...minimal, producer: { idempotent: true } })).not.toThrow();
+    });
+
+    it('takes producer.transactionalId only with idempotence and acks -1, and makes the producer idempotent', () => {
+      expect(
+        problemsOf({
+          ...minimal,
+          producer: { transactionalId: 'billing-1', idempotent: false, acks: 1 },
+        }),
+      ).toEqual([
+        'producer.idempotent: must not be false when producer.transactionalId is set (transactions need idempotence)',
+        'producer.acks: must be -1 (all) when producer.transactionalId is set',
+      ]);
+      expect(problemsOf({ ...minimal, producer: { transactionalId: '' } })).toEqual([
+        'producer.transactionalId: must not be empty',
+      ]);
+      const config = resolveConfig({ ...minimal, producer: { transactionalId: 'billing-1' } });
+      expect(config.producer).toMatchObject({ transactionalId: 'billing-1', idempotent: true });
+      expect(resolveConfig(minimal).producer.transactionalId).toBeUndefined();
+    });
+
+    it('takes consumer.isolationLevel read_committed (default) or read_uncommitted', () => {
+      expect(resolveConfig(minimal).consumer.isolationLevel).toBe('read_committed');
+      expect(
+        problemsOf({ ...minimal, consumer: { isolationLevel: 'dirty' as 'read_committed' } }),
+      ).toEqual(["consumer.isolationLevel: must be 'read_committed' or 'read_uncommitted'"]);
     });
 
     it('rejects pause.timeout above the default pause.maxTimeout', () => {

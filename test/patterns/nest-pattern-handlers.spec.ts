@@ -37,6 +37,7 @@ import { Producer } from '../../lib/producer/producer.js';
 import { KarafkaServer } from '../../lib/server/karafka.server.js';
 import { createTopic, eventually, kafkaBrokers, readTopic, uniqueName } from '../support/kafka.js';
 import { committedOffsets, produceRaw } from '../support/karafka-app.js';
+import { readIsolated } from '../support/isolation-reader.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -347,5 +348,44 @@ describe('Nest @EventPattern / @MessagePattern handlers on KarafkaServer, on a r
       code: 'E_FILTERED',
       message: 'no price for BROKEN',
     });
+  });
+
+  it('runs exactlyOnce handlers in transactions: a failed event call aborts what it sent, a request is answered in the transaction of its offset', async () => {
+    const events = uniqueName('eo-events');
+    const derived = uniqueName('eo-derived');
+    const sum = uniqueName('eo-sum');
+    for (const topic of [events, derived, sum, `${sum}.reply`]) await createTopic(topic, 1);
+    await produceRaw(events, [{ value: '{"n":1}' }, { value: '{"n":2}' }]);
+    let eventCalls = 0;
+    @Controller()
+    class TransactionalController {
+      @EventPattern<string>(events)
+      @KarafkaRoute({ exactlyOnce: true })
+      async onEvent(@Payload() event: { n: number }, @Ctx() context: KafkaContext): Promise<void> {
+        const producer = context.getProducer() as unknown as Producer;
+        await producer.produceSync({ topic: derived, payload: { n: event.n } });
+        if (eventCalls++ === 0) throw new Error('the first call fails after sending');
+      }
+
+      @MessagePattern<string>(sum)
+      @KarafkaRoute({ exactlyOnce: true })
+      sum(@Payload() numbers: number[]): { total: number } {
+        return { total: numbers.reduce((a, b) => a + b, 0) };
+      }
+    }
+    const app = await startOnKarafka(TransactionalController);
+    const transactions: string[] = [];
+    app.get(Monitor).subscribe('transaction.committed', (event) => {
+      transactions.push(event.payload.transactionalId);
+    });
+    const client = await connectClient([sum]);
+    // ClientKafka reads replies with kafkajs' default, read_committed: it gets the committed one.
+    await expect(lastValueFrom(client.send(sum, [1, 2, 39]))).resolves.toEqual({ total: 42 });
+    expect(transactions.some((id) => id.endsWith(`-${sum}-0`))).toBe(true);
+
+    const committed = await readIsolated(derived, 'read_committed', (m) => m.length >= 2);
+    expect(committed.map((m) => m.value)).toEqual(['{"n":1}', '{"n":2}']);
+    const all = await readIsolated(derived, 'read_uncommitted', (m) => m.length >= 3);
+    expect(all.map((m) => m.value)).toEqual(['{"n":1}', '{"n":1}', '{"n":2}']);
   });
 });

@@ -30,6 +30,13 @@ export class FakeHost implements PartitionHost {
   readonly events: { name: string; payload: Record<string, unknown> }[] = [];
   readonly producer: Producer;
 
+  /** What the group has committed per partition (the exactly-once strategy reads it). */
+  readonly committed = new Map<number, string>();
+
+  committedOffset(_kafkaTopic: string, partition: number): Promise<string | undefined> {
+    return Promise.resolve(this.committed.get(partition));
+  }
+
   constructor(pause: PauseOptions = {}) {
     this.config = resolveConfig({
       clientId: 'shop',
@@ -109,7 +116,13 @@ export function fakeRoute(
   options: Partial<
     Pick<
       Route,
-      'batch' | 'persistent' | 'manualOffsets' | 'deadLetter' | 'virtualPartitions' | 'responders'
+      | 'batch'
+      | 'persistent'
+      | 'manualOffsets'
+      | 'exactlyOnce'
+      | 'deadLetter'
+      | 'virtualPartitions'
+      | 'responders'
     >
   > = {},
 ): Route {
@@ -123,6 +136,8 @@ export function fakeRoute(
     persistent: options.persistent ?? true,
     initialOffset: 'earliest',
     manualOffsets: options.manualOffsets ?? false,
+    exactlyOnce: options.exactlyOnce ?? false,
+    isolationLevel: 'read_committed',
     deserializer: new JsonDeserializer(),
     deadLetter: options.deadLetter,
     virtualPartitions: options.virtualPartitions,

@@ -20,6 +20,8 @@ export function routeOf(
     persistent: true,
     initialOffset: 'earliest',
     manualOffsets: false,
+    exactlyOnce: false,
+    isolationLevel: 'read_committed',
     deserializer: { deserialize: () => null },
     responders: responders.map((responder) => ({
       required: true,

@@ -159,6 +159,59 @@ describe('RoutesExplorer', () => {
   });
 
   describe('route options', () => {
+    it('exactlyOnce excludes manualOffsets; a group has one isolation level', async () => {
+      @Consumer('payments', { exactlyOnce: true, manualOffsets: true })
+      class ManualExactlyOnce extends BaseConsumer {
+        consume(): void {}
+      }
+      expect(await bootError({ providers: [ManualExactlyOnce] })).toMatch(
+        /manualOffsets: cannot be combined with exactlyOnce/,
+      );
+
+      @Consumer('payments', { isolationLevel: 'read_uncommitted' })
+      class DirtyReader extends BaseConsumer {
+        consume(): void {}
+      }
+      expect(await bootError({ providers: [OrdersConsumer, DirtyReader] })).toMatch(
+        /Consumer group "app" mixes isolation levels: .* give its routes the same isolationLevel/s,
+      );
+      const [orders, payments] = (
+        await routesOf(
+          { providers: [OrdersConsumer, DirtyReader] },
+          { consumer: { isolationLevel: 'read_uncommitted' } },
+        )
+      ).routes;
+      expect(orders).toMatchObject({ isolationLevel: 'read_uncommitted', exactlyOnce: false });
+      expect(payments).toMatchObject({ isolationLevel: 'read_uncommitted' });
+    });
+
+    it('exactlyOnce refuses virtual partitions at boot, listing every problem of the route', async () => {
+      @Consumer('payments', {
+        exactlyOnce: true,
+        manualOffsets: true,
+        virtualPartitions: { max: 4 },
+      })
+      class ParallelExactlyOnce extends BaseConsumer {
+        consume(): void {}
+      }
+      const message = await bootError({ providers: [ParallelExactlyOnce] });
+      expect(message).toMatch(/ParallelExactlyOnce \(topic "payments"\) has invalid options/);
+      expect(message).toMatch(/manualOffsets: cannot be combined with exactlyOnce/);
+      expect(message).toMatch(
+        /virtualPartitions: cannot be combined with exactlyOnce .* give the topic more partitions instead/s,
+      );
+
+      // With automaticallyMarkAsConsumed: false an exactly-once route still commits by itself.
+      @Consumer('payments', { exactlyOnce: true })
+      class ExactlyOnce extends BaseConsumer {
+        consume(): void {}
+      }
+      const [route] = (
+        await routesOf({ providers: [ExactlyOnce] }, { automaticallyMarkAsConsumed: false })
+      ).routes;
+      expect(route).toMatchObject({ exactlyOnce: true, manualOffsets: false });
+    });
+
     it('defaults persistent, initialOffset and manualOffsets from the config defaults', async () => {
       const [route] = (await routesOf({ providers: [OrdersConsumer] })).routes;
       expect(route).toMatchObject({

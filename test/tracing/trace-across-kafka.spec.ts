@@ -211,4 +211,55 @@ describe('OpenTelemetry tracing across Kafka (real SDK, in-memory exporter)', ()
       await app.close();
     }
   });
+
+  it('traces an exactlyOnce call: the publish spans of what it sends end with its transaction, under its process span', async () => {
+    const input = uniqueName('eo-traced-in');
+    const output = uniqueName('eo-traced-out');
+    const audit = uniqueName('eo-traced-audit');
+    for (const topic of [input, output, audit]) await createTopic(topic, 1);
+
+    @Consumer(input, { exactlyOnce: true })
+    @Responds(output)
+    class TransformConsumer extends BaseConsumer<{ text: string }> {
+      consume(messages: Messages<{ text: string }>): void {
+        // Held by the call's transaction until it commits.
+        this.producer.produceAsync({ topic: audit, payload: `seen ${messages.first!.offset}` });
+        this.respondTo(output, messages.first!.payload.text.toUpperCase());
+      }
+    }
+
+    @Module({
+      imports: [
+        KarafkaModule.forRoot({
+          clientId: uniqueName('c'),
+          kafka: { brokers: kafkaBrokers() },
+          logger: false,
+          initialOffset: 'earliest',
+        }),
+        KarafkaTracingModule.forRoot(),
+      ],
+      providers: [TransformConsumer],
+    })
+    class TransformModule {}
+
+    const app = await NestFactory.createApplicationContext(TransformModule, { logger: false });
+    try {
+      await app.get(Producer).produceSync({ topic: input, payload: { text: 'hello' } });
+      await app.get(KarafkaServer).start();
+      await eventually(
+        () => named(`${audit} publish`).length === 1 && named(`${output} publish`).length === 1,
+        30_000,
+        'the publish spans of the held message and the response',
+      );
+      await eventually(() => named(`${input} process`).length === 1, 5_000, 'the process span');
+    } finally {
+      await app.close();
+    }
+    const [process] = named(`${input} process`);
+    const [held] = named(`${audit} publish`);
+    const [respond] = named(`${output} publish`);
+    expect(parentOf(held!)).toBe(process!.spanContext().spanId);
+    expect(parentOf(respond!)).toBe(process!.spanContext().spanId);
+    expect(held!.status.code).not.toBe(SpanStatusCode.ERROR);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Message } from '../../messages/message.js';
+import type { Producer } from '../../producer/producer.js';
 import type { PartitionScope, ProcessingStrategy } from './processing-strategy.js';
 
 /**
@@ -17,6 +18,22 @@ export class DeadLetterStrategy implements ProcessingStrategy {
 
   markProcessed(scope: PartitionScope, offset: string): void {
     this.offsets.markProcessed(scope, offset);
+  }
+
+  beforeBatch(scope: PartitionScope, firstOffset: string): Promise<string | undefined> {
+    return this.offsets.beforeBatch?.(scope, firstOffset) ?? Promise.resolve(undefined);
+  }
+
+  get runCall(): ProcessingStrategy['runCall'] {
+    return this.offsets.runCall?.bind(this.offsets);
+  }
+
+  seeked(scope: PartitionScope): void {
+    this.offsets.seeked?.(scope);
+  }
+
+  async release(scope: PartitionScope): Promise<void> {
+    await this.offsets.release?.(scope);
   }
 
   markSkipped(scope: PartitionScope, offset: string): void {
@@ -57,15 +74,22 @@ export class DeadLetterStrategy implements ProcessingStrategy {
     coordinator.seekAfterBatch((BigInt(poison.offset) + 1n).toString());
   }
 
-  /** Produces the message to the dead letter topic. Resolves false when that failed (reported). */
+  /**
+   * Produces the message to the dead letter topic; on an exactly-once route in a transaction
+   * that also commits the skip. Resolves false when that failed (reported).
+   */
   private async dispatch(scope: PartitionScope, poison: Message, error: unknown): Promise<boolean> {
-    try {
-      await scope.host.producer.produceSync({
+    const send = async (producer: Producer) => {
+      await producer.produceSync({
         topic: this.target.topic,
         payload: poison.raw,
         key: poison.rawKey,
         headers: deadLetterHeaders(scope, poison, error),
       });
+    };
+    try {
+      if (this.offsets.runCall) await this.offsets.runCall(scope, [poison], send);
+      else await send(scope.host.producer);
       return true;
     } catch (dispatchError) {
       scope.host.monitor.publish('error.occurred', {

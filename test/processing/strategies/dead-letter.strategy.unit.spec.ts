@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Messages } from '../../../lib/messages/messages.js';
 import { BaseConsumer } from '../../../lib/processing/base-consumer.js';
 import { PartitionExecutor } from '../../../lib/processing/partition-executor.js';
+import { ExactlyOnceStrategy } from '../../../lib/processing/strategies/exactly-once.strategy.js';
 import { DeadLetterStrategy } from '../../../lib/processing/strategies/dead-letter.strategy.js';
 import { DefaultStrategy } from '../../../lib/processing/strategies/default.strategy.js';
 import { ManualOffsetsStrategy } from '../../../lib/processing/strategies/manual-offsets.strategy.js';
@@ -44,11 +45,13 @@ afterEach(() => vi.useRealTimers());
 
 describe('selectStrategy (once per route)', () => {
   it('picks the strategy from the route options', () => {
-    expect(selectStrategy({ manualOffsets: false })).toBeInstanceOf(DefaultStrategy);
-    expect(selectStrategy({ manualOffsets: true })).toBeInstanceOf(ManualOffsetsStrategy);
-    expect(
-      selectStrategy({ manualOffsets: false, deadLetter: { topic: 'dlq', maxRetries: 2 } }),
-    ).toBeInstanceOf(DeadLetterStrategy);
+    const none = { manualOffsets: false, exactlyOnce: false };
+    expect(selectStrategy(none)).toBeInstanceOf(DefaultStrategy);
+    expect(selectStrategy({ ...none, manualOffsets: true })).toBeInstanceOf(ManualOffsetsStrategy);
+    expect(selectStrategy({ ...none, exactlyOnce: true })).toBeInstanceOf(ExactlyOnceStrategy);
+    expect(selectStrategy({ ...none, deadLetter: { topic: 'dlq', maxRetries: 2 } })).toBeInstanceOf(
+      DeadLetterStrategy,
+    );
   });
 });
 
