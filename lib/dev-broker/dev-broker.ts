@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -38,6 +37,7 @@ import {
 import { ensureKafkaJars } from './kafka-distribution.js';
 import {
   describeCluster,
+  formatStorage,
   javaOutput,
   spawnKafka,
   terminate,
@@ -204,26 +204,16 @@ async function launch(
   } else {
     log(`Formatting KRaft storage in ${dataDir}...`);
     clusterId = javaOutput(classpath, ['kafka.tools.StorageTool', 'random-uuid']).trim();
-    const format = spawnSync(
-      'java',
-      [
-        '-cp',
+    try {
+      formatStorage(
         classpath,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
         clusterId,
-        '-c',
         propertiesFile,
-        ...(security ? scramFormatArgs(security.users) : []),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (format.status !== 0) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new DevBrokerError(
-        `Formatting the broker's storage failed:\n${format.stderr}${format.stdout}`,
+        security ? scramFormatArgs(security.users) : [],
       );
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw error;
     }
   }
 

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { packageRoot } from '../utils/package-root.js';
 import { isAlive } from './broker-files.js';
 import { DevBrokerError } from './dev-broker.error.js';
@@ -80,8 +80,17 @@ export function javaOutput(classpath: string, args: string[]): string {
 }
 
 export async function describeCluster(brokers: string, timeout: number): Promise<string> {
+  return (await askCluster('karafka-dev-broker', brokers, timeout)).clusterId;
+}
+
+/** One describeCluster question to a node, no retries: whether it answers now, and what. */
+async function askCluster(
+  clientId: string,
+  brokers: string,
+  timeout: number,
+): Promise<Awaited<ReturnType<Admin['describeCluster']>>> {
   const admin = new Kafka({
-    clientId: 'karafka-dev-broker',
+    clientId,
     brokers: [brokers],
     logLevel: logLevel.NOTHING,
     connectionTimeout: timeout,
@@ -90,8 +99,7 @@ export async function describeCluster(brokers: string, timeout: number): Promise
   }).admin();
   try {
     await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.clusterId;
+    return await admin.describeCluster();
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -152,19 +160,6 @@ export function sleep(ms: number): Promise<void> {
 
 /** Node ids of the brokers a node lists in its metadata. */
 export async function describeBrokers(brokers: string, timeout: number): Promise<number[]> {
-  const admin = new Kafka({
-    clientId: 'karafka-dev-cluster',
-    brokers: [brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: timeout,
-    requestTimeout: timeout,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.map((broker) => broker.nodeId);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  const cluster = await askCluster('karafka-dev-cluster', brokers, timeout);
+  return cluster.brokers.map((broker) => broker.nodeId);
 }
